@@ -1,0 +1,30 @@
+using OgActors.Imaging.Formats;
+
+namespace OgActors.Imaging.Inspection;
+
+/// <summary>
+/// Everything inspection learns of one partition image from its head.
+/// <see cref="OgLine"/> is OpenGnsys's <c>TOOL:COMPRESSOR:FS:SIZEKB</c>.
+/// </summary>
+public sealed record PartitionImageInfo(
+    string? PartitionName,          // for image directories (e.g. "sda1", "d1p2"); null for a single file
+    CloneTool Tool,
+    Compressor Compressor,
+    string Filesystem,              // as the image names it: EXTFS, NTFS, FAT32, ... ("" when unknown, e.g. raw with no FS)
+    long DeviceSizeBytes,           // the source device size = minimum target partition size
+    string ToolVersion,
+    string FormatVersion,
+    int BlockSize,
+    long TotalBlocks,
+    long UsedBlocks,
+    long UsedBytes,
+    string ChecksumMode,
+    IReadOnlyList<string> Volumes,  // the files whose concatenation is the stream, in order
+    long StoredSize)                // bytes on disk over all volumes
+{
+    public long RequiredSizeKiB => DeviceSizeBytes / 1024;
+
+    public string OgLine => $"{ToolName}:{Compressor.ToString().ToUpperInvariant()}:{Filesystem}:{RequiredSizeKiB}";
+
+    public string ToolName => Tool.ToString().ToUpperInvariant();
+}
