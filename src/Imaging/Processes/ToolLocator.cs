@@ -5,12 +5,17 @@ public static class ToolLocator
 {
     private static readonly string[] ExtraFolders = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 
+    /// <summary>PATH with the sbin folders added: the search path given to the tools' shell.</summary>
+    public static string SearchPath => string.Join(':', Folders);
+
     public static string? Find(string program)
     {
         if (program.Contains('/')) return File.Exists(program) ? program : null;
-        var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(ExtraFolders);
-        return folders.Select(folder => Path.Combine(folder, program)).FirstOrDefault(File.Exists);
+        return Folders.Select(folder => Path.Combine(folder, program)).FirstOrDefault(File.Exists);
     }
+
+    private static IEnumerable<string> Folders =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(ExtraFolders).Distinct();
 
     public static bool IsInstalled(string program) => Find(program) is not null;
 

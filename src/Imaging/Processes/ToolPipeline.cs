@@ -28,13 +28,13 @@ public static class ToolPipeline
         Action<ToolPipelineCounters>? sample = null, CancellationToken cancellationToken = default)
     {
         if (stages.Count == 0) throw new ArgumentException("A pipeline needs at least one stage.", nameof(stages));
-        var resolved = stages.Select(stage => stage with { Program = ToolLocator.Require(stage.Program) }).ToList();
+        foreach (var stage in stages) ToolLocator.Require(stage.Program);
         cancellationToken.ThrowIfCancellationRequested();
 
         var workDirectory = Directory.CreateTempSubdirectory("og-tools-");
         try
         {
-            await RunInAsync(resolved, workDirectory.FullName, input, output, sample, cancellationToken);
+            await RunInAsync(stages, workDirectory.FullName, input, output, sample, cancellationToken);
         }
         finally
         {
@@ -57,6 +57,7 @@ public static class ToolPipeline
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(Script(stages, workDirectory, input is not null, output is not null, statusFile));
         start.Environment["LC_ALL"] = "C";
+        start.Environment["PATH"] = ToolLocator.SearchPath; // programs run by name, so their messages name them as users know them
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash could not be started.");
         var counters = new ToolPipelineCounters(process.Id, stages);

@@ -56,7 +56,7 @@ public sealed class ToolPipelineCounters
                 var commandLine = File.ReadAllBytes($"/proc/{child}/cmdline");
                 var end = Array.IndexOf(commandLine, (byte)0);
                 var argument0 = System.Text.Encoding.UTF8.GetString(commandLine, 0, end < 0 ? commandLine.Length : end);
-                if (argument0 == program) return child;
+                if (argument0 == program || Path.GetFileName(argument0) == Path.GetFileName(program)) return child;
             }
         }
         catch (IOException) { }

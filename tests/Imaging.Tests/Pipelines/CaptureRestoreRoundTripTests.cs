@@ -35,7 +35,8 @@ public sealed class CaptureRestoreRoundTripTests : IDisposable
             await RestorePipeline.RestoreAsync(stream, ImageFormats.Of(CloneTool.Partclone, compressor, "EXTFS", captured.PartitionBytes, image), target);
 
         Shell.Run("e2fsck", "-fn", target).Should().Contain(" files ");
-        Shell.Run("debugfs", "-R", $"rdump / {_folder.Path}/out", target);
+        Directory.CreateDirectory(_folder["out"]);
+        Shell.Run("debugfs", "-R", $"rdump / {_folder["out"]}", target);
         foreach (var file in files)
             SameBytes(Path.Combine(_folder["out"], file), Path.Combine(_folder["src"], file)).Should().BeTrue($"{file} must come back unchanged");
         SameBytes(target, source).Should().BeTrue("partclone restores every used block where it was");
