@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text;
@@ -24,8 +23,24 @@ public static class ToolPipeline
     /// and once at the end. Throws <see cref="ToolFailedException"/> naming the stage that failed,
     /// <see cref="OperationCanceledException"/> after killing every stage when cancelled.
     /// </summary>
-    public static async Task RunAsync(IReadOnlyList<ToolCommand> stages, Stream? input, Stream? output,
-        Action<ToolPipelineCounters>? sample = null, CancellationToken cancellationToken = default)
+    public static Task RunAsync(IReadOnlyList<ToolCommand> stages, Stream? input, Stream? output,
+        Action<ToolPipelineCounters>? sample = null, CancellationToken cancellationToken = default) =>
+        RunAsync(stages, new Ends(input, null, output, null), sample, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="RunAsync(IReadOnlyList{ToolCommand}, Stream?, Stream?, Action{ToolPipelineCounters}?, CancellationToken)"/>,
+    /// but the operating system connects the first stage's stdin to <paramref name="inputFile"/> and the last stage's stdout
+    /// to <paramref name="outputFile"/> (created or truncated) directly, exactly as <c>&lt; in … &gt; out</c> in a shell:
+    /// no byte passes through this process. Either may be null (then /dev/null, or the output is discarded).
+    /// </summary>
+    public static Task RunFilesAsync(IReadOnlyList<ToolCommand> stages, string? inputFile, string? outputFile,
+        Action<ToolPipelineCounters>? sample = null, CancellationToken cancellationToken = default) =>
+        RunAsync(stages, new Ends(null, inputFile, null, outputFile), sample, cancellationToken);
+
+    private sealed record Ends(Stream? Input, string? InputFile, Stream? Output, string? OutputFile);
+
+    private static async Task RunAsync(IReadOnlyList<ToolCommand> stages, Ends ends,
+        Action<ToolPipelineCounters>? sample, CancellationToken cancellationToken)
     {
         if (stages.Count == 0) throw new ArgumentException("A pipeline needs at least one stage.", nameof(stages));
         foreach (var stage in stages) ToolLocator.Require(stage.Program);
@@ -34,7 +49,7 @@ public static class ToolPipeline
         var workDirectory = Directory.CreateTempSubdirectory("og-tools-");
         try
         {
-            await RunInAsync(stages, workDirectory.FullName, input, output, sample, cancellationToken);
+            await RunInAsync(stages, workDirectory.FullName, ends, sample, cancellationToken);
         }
         finally
         {
@@ -42,9 +57,10 @@ public static class ToolPipeline
         }
     }
 
-    private static async Task RunInAsync(IReadOnlyList<ToolCommand> stages, string workDirectory, Stream? input, Stream? output,
+    private static async Task RunInAsync(IReadOnlyList<ToolCommand> stages, string workDirectory, Ends ends,
         Action<ToolPipelineCounters>? sample, CancellationToken cancellationToken)
     {
+        var (input, output) = (ends.Input, ends.Output);
         var statusFile = Path.Combine(workDirectory, "status");
         var start = new ProcessStartInfo("/bin/bash")
         {
@@ -52,10 +68,9 @@ public static class ToolPipeline
             RedirectStandardInput = input is not null,
             RedirectStandardOutput = output is not null,
             RedirectStandardError = true,
-            WorkingDirectory = workDirectory,
         };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Script(stages, workDirectory, input is not null, output is not null, statusFile));
+        start.ArgumentList.Add(Script(stages, workDirectory, ends, statusFile));
         start.Environment["LC_ALL"] = "C";
         start.Environment["PATH"] = ToolLocator.SearchPath; // programs run by name, so their messages name them as users know them
 
@@ -72,18 +87,23 @@ public static class ToolPipeline
         var shellErrors = process.StandardError.ReadToEndAsync(CancellationToken.None);
         var stdinBroken = false;
 
+        // The pipe ends are used with blocking read(2)/write(2) (the output pump on a thread of its own): the thread pool's
+        // async pipe I/O costs far more CPU (epoll wake-ups, spinning workers) than the copy itself. Enlarged pipes let each
+        // call move up to 1 MiB.
         var pumpIn = input is null ? Task.CompletedTask : Task.Run(async () =>
         {
             var stdin = process.StandardInput.BaseStream;
-            var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+            PipeCapacity.Enlarge(stdin);
+            var buffer = GC.AllocateUninitializedArray<byte>(BlockSize);
             try
             {
                 int read;
+                // The caller's stream (a file, a download) is read asynchronously so cancellation interrupts a stalled read.
                 while ((read = await input.ReadAsync(buffer.AsMemory(0, BlockSize), cancellationToken)) > 0)
                 {
                     try
                     {
-                        await stdin.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                        stdin.Write(buffer, 0, read);
                     }
                     catch (IOException)
                     {
@@ -100,21 +120,22 @@ public static class ToolPipeline
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
                 try { stdin.Close(); } catch (IOException) { stdinBroken = true; }
             }
         }, CancellationToken.None);
 
-        var pumpOut = output is null ? Task.CompletedTask : Task.Run(async () =>
+        var pumpOut = output is null ? Task.CompletedTask : Task.Factory.StartNew(() =>
         {
             var stdout = process.StandardOutput.BaseStream;
-            var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+            PipeCapacity.Enlarge(stdout);
+            var buffer = GC.AllocateUninitializedArray<byte>(BlockSize);
             try
             {
                 int read;
-                while ((read = await stdout.ReadAsync(buffer.AsMemory(0, BlockSize), cancellationToken)) > 0)
+                while ((read = stdout.Read(buffer, 0, BlockSize)) > 0)
                 {
-                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    output.Write(buffer, 0, read);
                     counters.AddOutput(read);
                 }
             }
@@ -123,11 +144,7 @@ public static class ToolPipeline
                 Kill();
                 throw;
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }, CancellationToken.None);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         using var stopSampling = new CancellationTokenSource();
         var sampler = sample is null ? Task.CompletedTask : Task.Run(async () =>
@@ -178,16 +195,18 @@ public static class ToolPipeline
             throw new ToolFailedException(stages[0].Name, 0, $"{stages[0].Name} stopped reading its input before the end of the image.", StageErrors(workDirectory, 0));
     }
 
-    private static string Script(IReadOnlyList<ToolCommand> stages, string workDirectory, bool hasInput, bool hasOutput, string statusFile)
+    private static string Script(IReadOnlyList<ToolCommand> stages, string workDirectory, Ends ends, string statusFile)
     {
         var script = new StringBuilder();
         for (var i = 0; i < stages.Count; i++)
         {
             if (i > 0) script.Append(" | ");
             script.Append(string.Join(' ', stages[i].Arguments.Prepend(stages[i].Program).Select(ShellQuoting.Quote)));
-            if (i == 0 && !hasInput) script.Append(" </dev/null");
             script.Append(" 2>").Append(ShellQuoting.Quote(ErrorFile(workDirectory, i)));
-            if (i == stages.Count - 1 && !hasOutput) script.Append(" >&2");
+            if (i == 0 && ends.InputFile is not null) script.Append(" <").Append(ShellQuoting.Quote(ends.InputFile));
+            else if (i == 0 && ends.Input is null) script.Append(" </dev/null");
+            if (i == stages.Count - 1 && ends.OutputFile is not null) script.Append(" >").Append(ShellQuoting.Quote(ends.OutputFile));
+            else if (i == stages.Count - 1 && ends.Output is null) script.Append(" >&2");
         }
         script.Append("\necho \"${PIPESTATUS[*]}\" >").Append(ShellQuoting.Quote(statusFile)).Append('\n');
         return script.ToString();
