@@ -94,6 +94,8 @@ public static class RestorePipeline
         if (required > targetBytes)
             throw new PipelineRefusedException(
                 $"The target {target} has {targetBytes} bytes but the image needs {required} bytes ({Math.Ceiling(required / 1048576.0)} MiB); nothing was written.");
+        if (format.Tool == CloneTool.Partimage && !Partition.IsBlockDevice(target))
+            throw new PipelineRefusedException($"partimage writes only to block devices, and {target} is not one; attach it to a loop device first.");
         ToolCommand?[] candidates = [CompressorCommands.Decompress(format.Compressor), CloneToolCommands.Restore(format.Tool, target)];
         var stages = candidates.OfType<ToolCommand>().ToList();
         foreach (var stage in stages) ToolLocator.Require(stage.Program);
