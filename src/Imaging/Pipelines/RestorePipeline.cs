@@ -28,7 +28,7 @@ public static class RestorePipeline
         long? imageBytes = image.CanSeek ? image.Length - image.Position : format.StoredSize > 0 ? format.StoredSize : null;
         var (stages, targetBytes) = Plan(format, target, imageBytes);
         var reporter = new ProgressReporter(progress, imageBytes);
-        await RunAsync(target, () => ToolPipeline.RunAsync(stages, image, null, counters => reporter.Report(counters.InputBytes), cancellationToken), cancellationToken);
+        await RunAsync(target, format, () => ToolPipeline.RunAsync(stages, image, null, counters => reporter.Report(counters.InputBytes), cancellationToken), cancellationToken);
         var done = imageBytes ?? 0;
         reporter.Report(done, force: true);
         return new RestoreResult(format, done, targetBytes, reporter.Elapsed);
@@ -62,7 +62,7 @@ public static class RestorePipeline
         var (stages, targetBytes) = Plan(format, target, imageBytes);
         var reporter = new ProgressReporter(progress, imageBytes);
         long read = 0;
-        await RunAsync(target, () => ToolPipeline.RunFilesAsync(stages, imagePath, null,
+        await RunAsync(target, format, () => ToolPipeline.RunFilesAsync(stages, imagePath, null,
             counters => reporter.Report(read = Math.Min(imageBytes, Math.Max(read, counters.StageBytesRead(0) ?? 0))), cancellationToken), cancellationToken);
         reporter.Report(imageBytes, force: true);
         return new RestoreResult(format, imageBytes, targetBytes, reporter.Elapsed);
@@ -102,7 +102,7 @@ public static class RestorePipeline
         return (stages, targetBytes);
     }
 
-    private static async Task RunAsync(string target, Func<Task> run, CancellationToken cancellationToken)
+    private static async Task RunAsync(string target, PartitionImageInfo format, Func<Task> run, CancellationToken cancellationToken)
     {
         try
         {
@@ -114,8 +114,12 @@ public static class RestorePipeline
         }
         catch (ToolFailedException failure)
         {
+            var decompressor = CompressorCommands.Decompress(format.Compressor)?.Name;
+            var what = failure.Tool == decompressor
+                ? $"The image does not decompress with {failure.Tool} (it is truncated or corrupt: {ErrorSentence.MostTellingLine(failure.StandardError)?.TrimEnd('.') ?? $"exit code {failure.ExitCode}"})"
+                : failure.Message.TrimEnd('.');
             throw new ToolFailedException(failure.Tool, failure.ExitCode,
-                $"{failure.Message.TrimEnd('.')}; the restore onto {target} did not finish and the partition is left unusable.", failure.StandardError);
+                $"{what}; the restore onto {target} did not finish and the partition may be unusable.", failure.StandardError);
         }
     }
 }
