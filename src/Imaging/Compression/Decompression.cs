@@ -2,7 +2,6 @@ using System.IO.Compression;
 using ICSharpCode.SharpZipLib.BZip2;
 using K4os.Compression.LZ4.Streams;
 using OgActors.Imaging.Formats;
-using SharpCompress.Compressors.Xz;
 using Compressor = OgActors.Imaging.Formats.Compressor;
 using ZstdDecompressionStream = ZstdSharp.DecompressionStream;
 
@@ -14,12 +13,12 @@ public static class Decompression
     /// <summary>Wraps <paramref name="compressed"/> in the decoder for <paramref name="compressor"/> (the stream itself for None).</summary>
     public static Stream Open(Compressor compressor, Stream compressed, bool leaveOpen = false) => compressor switch
     {
-        Compressor.None => leaveOpen ? new NonClosingStream(compressed) : compressed,
+        Compressor.None => leaveOpen ? new ReadCountingStream(compressed, leaveOpen: true) : compressed,
         Compressor.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen),        // reads pigz/cat'ed multi-member
         Compressor.Lzop => new LzopStream(compressed, leaveOpen),
         Compressor.Zstd => new ZstdDecompressionStream(compressed, leaveOpen: leaveOpen),                 // multi-frame
         Compressor.Bzip2 => new BZip2InputStream(compressed) { IsStreamOwner = !leaveOpen },
-        Compressor.Xz => new XZStream(leaveOpen ? new NonClosingStream(compressed) : compressed),
+        Compressor.Xz => new XzConcatenatedStream(compressed, leaveOpen),                          // multi-stream
         Compressor.Lz4 => LZ4Stream.Decode(compressed, leaveOpen: leaveOpen),
         _ => throw new ArgumentOutOfRangeException(nameof(compressor), compressor, null),
     };
