@@ -112,7 +112,7 @@ internal static class HeadReader
     /// <summary>An exception's message as a clause: first line, no trailing period.</summary>
     internal static string Clause(Exception e)
     {
-        var text = e.Message.Split('\n')[0].Trim().TrimEnd('.');
+        var text = e.Message.Split('\n')[0].Trim().TrimEnd('.').Replace(". ", "; ");
         return text.Length == 0 ? e.GetType().Name : text;
     }
 }

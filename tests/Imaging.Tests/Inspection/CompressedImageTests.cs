@@ -27,7 +27,7 @@ public sealed class CompressedImageTests(InspectionImages images)
             var info = ImageInspector.Inspect(path).Single();
             info.Compressor.Should().Be(compressor);
             info.OgLine.Should().Be($"PARTCLONE:{compressor.ToString().ToUpperInvariant()}:EXTFS:32768");
-            info.Should().BeEquivalentTo(plain, o => o.Excluding(i => i.Compressor).Excluding(i => i.StoredSize).Excluding(i => i.Volumes));
+            info.Should().BeEquivalentTo(plain, o => o.Excluding(i => i.Compressor).Excluding(i => i.OgLine).Excluding(i => i.StoredSize).Excluding(i => i.Volumes));
             info.StoredSize.Should().Be(new FileInfo(path).Length).And.BeLessThan(plain.StoredSize);
             info.Verified.Should().Contain("bitmap CRC32");
         }
@@ -46,7 +46,7 @@ public sealed class CompressedImageTests(InspectionImages images)
         var members = images.Factory.Concatenate("pc/ext4.members.gz",
             images.Factory.Compress(first, Compressor.Gzip), images.Factory.Compress(rest, Compressor.Gzip));
         ImageInspector.Inspect(members).Single().Should().BeEquivalentTo(ImageInspector.Inspect(images.Ext4Partclone).Single(),
-            o => o.Excluding(i => i.Compressor).Excluding(i => i.StoredSize).Excluding(i => i.Volumes));
+            o => o.Excluding(i => i.Compressor).Excluding(i => i.OgLine).Excluding(i => i.StoredSize).Excluding(i => i.Volumes));
     }
 
     [Fact]
@@ -67,9 +67,9 @@ public sealed class CompressedImageTests(InspectionImages images)
     [Fact]
     public void Inspecting_reads_only_the_head_of_a_large_image()
     {
-        // 16 MiB of zeros after the image changes nothing that is read: inspection stops after the bitmap.
+        // 300 MB of zeros after the image change nothing that is read: inspection stops after the bitmap.
         var padded = images.Factory.PathOf("pc/ext4-padded.pcl.zst");
-        ToolRunner.Shell($"cat {ToolRunner.Q(images.Ext4Partclone)} /dev/zero | head -c 600000000 | zstd -q -1 -T2 -c > {ToolRunner.Q(padded)}");
+        ToolRunner.Shell($"{{ cat {ToolRunner.Q(images.Ext4Partclone)}; head -c 300000000 /dev/zero; }} | zstd -q -1 -T2 -c > {ToolRunner.Q(padded)}");
         var info = ImageInspector.Inspect(padded).Single();
         info.Compressor.Should().Be(Compressor.Zstd);
         info.OgLine.Should().Be("PARTCLONE:ZSTD:EXTFS:32768");
