@@ -9,7 +9,9 @@ namespace OgActors.Imaging.Inspection;
 /// </summary>
 internal static class HeadReader
 {
-    public sealed record Head(byte[] Buffer, int Length, bool ReachedEnd, Compressor Compressor)
+    /// <param name="StreamLength">The decoded stream's full length when known: the stored size for an uncompressed image, or
+    /// the decoded length when the compressed input was all consumed by the time the head was read (small images).</param>
+    public sealed record Head(byte[] Buffer, int Length, bool ReachedEnd, Compressor Compressor, long? StreamLength)
     {
         public ReadOnlySpan<byte> Span => Buffer.AsSpan(0, Length);
     }
@@ -18,8 +20,9 @@ internal static class HeadReader
     /// Reads the head of <paramref name="source"/> (compressed or not). When <paramref name="sourceIsPartial"/>, the source
     /// is a cut-off prefix of the image, so a decoder failing at its end only ends the head instead of being an error.
     /// </summary>
-    public static Head Read(Stream source, string where, bool sourceIsPartial)
+    public static Head Read(Stream input, long inputLength, string where, bool sourceIsPartial)
     {
+        var source = new ReadCountingStream(input, leaveOpen: true);
         var magic = new byte[CompressionDetector.MagicLength];
         int magicLength = ReadFully(source, magic, where, Compressor.None, 0, sourceIsPartial: false);
         var compressor = CompressionDetector.Detect(magic.AsSpan(0, magicLength));
@@ -32,21 +35,44 @@ internal static class HeadReader
         }
         using (decoded)
         {
+            // Decode a little first, then as much as the recognised header needs (bounded by HeadParser.MaxBytes).
             var buffer = new byte[HeadParser.InitialBytes];
             int length = ReadFully(decoded, buffer, where, compressor, 0, sourceIsPartial);
             bool end = length < buffer.Length;
-            if (!end)
+            while (!end)
             {
                 int wanted = HeadParser.BytesWanted(buffer);
-                if (wanted > buffer.Length)
-                {
-                    Array.Resize(ref buffer, wanted);
-                    length += ReadFully(decoded, buffer.AsMemory(length).Span, where, compressor, length, sourceIsPartial);
-                    end = length < buffer.Length;
-                }
+                if (wanted <= buffer.Length) break;
+                Array.Resize(ref buffer, wanted);
+                length += ReadFully(decoded, buffer.AsSpan(length), where, compressor, length, sourceIsPartial);
+                end = length < buffer.Length;
             }
-            return new Head(buffer, length, end, compressor);
+            long? streamLength = compressor == Compressor.None && !sourceIsPartial ? inputLength
+                : end && !sourceIsPartial ? length : null;
+            // When little compressed input is left after the head, decoding the rest is cheap and tells a complete
+            // image from one truncated soon after its head. (Truncation further on shows when the image is restored.)
+            if (!end && !sourceIsPartial && compressor != Compressor.None && inputLength - source.Position <= TailToDrain)
+                streamLength = Drain(decoded, where, compressor, length);
+            return new Head(buffer, length, end, compressor, streamLength);
         }
+    }
+
+    /// <summary>Compressed bytes left after the head below which the rest is decoded to learn the stream's length.</summary>
+    private const long TailToDrain = 64 * 1024;
+
+    /// <summary>Decodes the rest (at most <see cref="MaxDrain"/> bytes); returns the stream's decoded length, or null past the bound.</summary>
+    private static long? Drain(Stream decoded, string where, Compressor compressor, long offset)
+    {
+        const long MaxDrain = 64L * 1024 * 1024;
+        var scratch = new byte[256 * 1024];
+        long total = offset;
+        while (total - offset < MaxDrain)
+        {
+            int n = ReadFully(decoded, scratch, where, compressor, total, sourceIsPartial: false);
+            total += n;
+            if (n < scratch.Length) return total;
+        }
+        return null;
     }
 
     private static int ReadFully(Stream stream, Span<byte> buffer, string where, Compressor compressor, long offset, bool sourceIsPartial)

@@ -38,8 +38,8 @@ public static class ImageInspector
 
         var stream = new VolumeSetStream(volumes);
         using var guarded = new HeadReader.ReadGuard(stream, () => stream.CurrentVolume);
-        var head = HeadReader.Read(guarded, path, sourceIsPartial: false);
-        var ctx = new HeadContext(path, head.Compressor, stored, head.ReachedEnd, volumes);
+        var head = HeadReader.Read(guarded, stored, path, sourceIsPartial: false);
+        var ctx = new HeadContext(path, head.Compressor, stored, head.ReachedEnd, volumes, head.StreamLength);
         return HeadParser.Parse(head.Span, ctx) with { PartitionName = partitionName };
     }
 
@@ -50,8 +50,8 @@ public static class ImageInspector
         if (head.Length == 0) throw ImageFormatException.In(where, storedSize == 0 ? "the image is empty" : "the head given is empty");
         bool whole = storedSize <= head.Length;
         using var source = new MemoryStream(head.ToArray(), writable: false);
-        var decoded = HeadReader.Read(source, where, sourceIsPartial: !whole);
-        var ctx = new HeadContext(where, decoded.Compressor, Math.Max(storedSize, head.Length), whole && decoded.ReachedEnd, []);
+        var decoded = HeadReader.Read(source, head.Length, where, sourceIsPartial: !whole);
+        var ctx = new HeadContext(where, decoded.Compressor, Math.Max(storedSize, head.Length), whole && decoded.ReachedEnd, [], decoded.StreamLength);
         return HeadParser.Parse(decoded.Span, ctx);
     }
 }

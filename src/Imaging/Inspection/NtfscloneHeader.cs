@@ -41,8 +41,9 @@ internal static class NtfscloneHeader
             if (head[(int)dataOffset] > 1) throw ctx.Fail(dataOffset, $"the ntfsclone data starts with command {head[(int)dataOffset]} (expected 0 or 1), so it is corrupt");
         }
         else if (ctx.HeadIsWholeStream) throw ctx.Short(head.Length, dataOffset + 1, "ntfsclone image data");
-        if (!ctx.Compressed && ctx.StoredSize < dataOffset + inUse * (long)(clusterSize + 1))
-            throw ImageFormatException.In(ctx.Where, $"the image is truncated: it holds {ctx.StoredSize} bytes, too few for the {inUse} clusters in use its ntfsclone header announces");
+        // Each stored cluster is a 1-byte command plus the cluster; gaps add 9 bytes each, so this is a lower bound.
+        if (ctx.StreamLength is { } length && length < dataOffset + inUse * (long)(clusterSize + 1))
+            throw ImageFormatException.In(ctx.Where, $"the image is truncated: it holds {length} bytes{(ctx.Compressed ? " once decompressed" : "")}, too few for the {inUse} clusters in use its ntfsclone header announces");
 
         return ctx.Info(CloneTool.Ntfsclone, "NTFS", deviceSize, "", $"{major}.{minor}", clusterSize, clusters, inUse,
             inUse * clusterSize, "NONE") with { Verified = ["header fields", "command stream start"] };

@@ -162,14 +162,8 @@ internal static class PartcloneHeader
             usedBlocks * blockSize, "CRC32_0001 every block") with { BlocksPerChecksum = 1, Verified = verified, Unverified = unverified };
     }
 
-    /// <summary>An uncompressed image's stored size must be what its header announces (either of two lengths for v1).</summary>
-    private static void CheckUncompressedLength(HeadContext ctx, long expected, long? alternative)
-    {
-        if (ctx.Compressed || ctx.StoredSize == expected || ctx.StoredSize == alternative) return;
-        if (ctx.StoredSize < expected)
-            throw ImageFormatException.In(ctx.Where, $"the image is truncated: it holds {ctx.StoredSize} bytes but its partclone header announces {expected}");
-        throw ImageFormatException.In(ctx.Where, $"the image has {ctx.StoredSize - expected} bytes more than the {expected} its partclone header announces");
-    }
+    private static void CheckUncompressedLength(HeadContext ctx, long expected, long? alternative) =>
+        ctx.CheckLength(expected, alternative, "partclone header");
 
     /// <summary>partclone's CRC-32: the IEEE table, seed 0xFFFFFFFF and no final inversion (= the bitwise NOT of the usual CRC-32).</summary>
     internal static uint PartcloneCrc(ReadOnlySpan<byte> data) => ~Crc32.HashToUInt32(data);
