@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using ICSharpCode.SharpZipLib.BZip2;
 using K4os.Compression.LZ4.Streams;
 using OgActors.Imaging.Formats;
 using Compressor = OgActors.Imaging.Formats.Compressor;
@@ -17,13 +16,13 @@ public static class Decompression
         Compressor.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen),        // reads pigz/cat'ed multi-member
         Compressor.Lzop => new LzopStream(compressed, leaveOpen),
         Compressor.Zstd => new ZstdDecompressionStream(compressed, leaveOpen: leaveOpen),                 // multi-frame
-        Compressor.Bzip2 => new BZip2InputStream(compressed) { IsStreamOwner = !leaveOpen },
+        Compressor.Bzip2 => new Bzip2ConcatenatedStream(compressed, leaveOpen),                      // multi-stream (pbzip2)
         Compressor.Xz => new XzConcatenatedStream(compressed, leaveOpen),                          // multi-stream
         Compressor.Lz4 => LZ4Stream.Decode(compressed, leaveOpen: leaveOpen),
         _ => throw new ArgumentOutOfRangeException(nameof(compressor), compressor, null),
     };
 
-    /// <summary>Detects the compressor from the stream's first bytes and opens its decoder. <paramref name="compressed"/> must be seekable or wrapped.</summary>
+    /// <summary>Detects the compressor from the stream's first bytes (replayed to the decoder, so any stream will do) and opens its decoder.</summary>
     public static Stream OpenDetected(Stream compressed, out Compressor compressor, bool leaveOpen = false)
     {
         var magic = new byte[CompressionDetector.MagicLength];

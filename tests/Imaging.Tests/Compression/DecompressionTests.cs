@@ -64,6 +64,7 @@ public sealed class DecompressionTests : IDisposable
     [InlineData(Compressor.Xz)]
     [InlineData(Compressor.Lz4)]
     [InlineData(Compressor.Lzop)]
+    [InlineData(Compressor.Bzip2)]
     public void Concatenated_members_or_frames_decode_as_one_stream(Compressor compressor)
     {
         var a = _factory.Compress(_input, compressor, $"a-{compressor}");
