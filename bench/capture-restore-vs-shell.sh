@@ -48,12 +48,12 @@ for i in $(seq "$runs"); do
   echo "run $i/$runs"
   timed ours-capture "${runner[@]}" run-capture "$fs" "$work/ours.img" partclone lzop
   timed shell-capture bash -c "partclone.extfs -c -s '$fs' -o - 2>/dev/null | lzop -c > '$work/shell.img'"
-  timed ours-restore "${runner[@]}" run-restore "$work/ours.img" "$work/target.img" partclone lzop
+  timed ours-restore "${runner[@]}" run-restore "$work/ours.img" "$work/target.img"   # format from ImageInspector
   timed shell-restore bash -c "lzop -dc '$work/shell.img' | partclone.extfs -r -s - -O '$work/target.img' 2>/dev/null"
 done
 
 # the last restore was the shell's: restore ours once more and check it is the same filesystem
-"${runner[@]}" run-restore "$work/ours.img" "$work/target.img" partclone lzop >/dev/null
+"${runner[@]}" run-restore "$work/ours.img" "$work/target.img" >/dev/null
 e2fsck -fn "$work/target.img" >/dev/null 2>&1 && cmp -s "$work/target.img" "$fs" && verdict="identical to the source, fsck clean" || verdict="DIFFERENT from the source"
 image_bytes=$(stat -c %s "$work/ours.img")
 

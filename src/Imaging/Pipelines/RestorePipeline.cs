@@ -2,6 +2,7 @@ using OgActors.Imaging.Formats;
 using OgActors.Imaging.Inspection;
 using OgActors.Imaging.Processes;
 using OgActors.Imaging.Progress;
+using OgActors.Imaging.Volumes;
 
 namespace OgActors.Imaging.Pipelines;
 
@@ -51,13 +52,19 @@ public static class RestorePipeline
 
     /// <summary>
     /// Restores the image file <paramref name="imagePath"/> of format <paramref name="format"/>: the first tool reads the
-    /// file itself (<c>&lt; file</c> as in a shell; no byte passes through this process). Progress counts the image bytes
-    /// that tool has read.
+    /// file itself (<c>&lt; file</c> as in a shell; no byte passes through this process), and progress counts the image
+    /// bytes that tool has read. A split image (<see cref="PartitionImageInfo.Volumes"/> lists several files) is streamed
+    /// from its volumes in order.
     /// </summary>
     public static async Task<RestoreResult> RestoreFileAsync(string imagePath, PartitionImageInfo format, string target,
         IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(imagePath)) throw new PipelineRefusedException($"The image {imagePath} does not exist.");
+        if (format.Volumes.Count > 1)
+        {
+            await using var volumes = new VolumeSetStream(format.Volumes);
+            return await RestoreAsync(volumes, format, target, progress, cancellationToken);
+        }
         var imageBytes = new FileInfo(imagePath).Length;
         var (stages, targetBytes) = Plan(format, target, imageBytes);
         var reporter = new ProgressReporter(progress, imageBytes);
@@ -68,21 +75,15 @@ public static class RestorePipeline
         return new RestoreResult(format, imageBytes, targetBytes, reporter.Elapsed);
     }
 
-    /// <summary>Restores the image file <paramref name="imagePath"/>, learning its format by inspecting its head.</summary>
-    public static async Task<RestoreResult> RestoreFileAsync(string imagePath, string target,
+    /// <summary>
+    /// Restores the image file <paramref name="imagePath"/> (or the split set whose first volume it is), learning its
+    /// format with <see cref="ImageInspector.InspectFile"/>; an <see cref="ImageFormatException"/> if it is not an image.
+    /// </summary>
+    public static Task<RestoreResult> RestoreFileAsync(string imagePath, string target,
         IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(imagePath)) throw new PipelineRefusedException($"The image {imagePath} does not exist.");
-        byte[] head;
-        long size;
-        await using (var file = new FileStream(imagePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
-        {
-            size = file.Length;
-            head = new byte[(int)Math.Min(InspectedHeadLength, size)];
-            await file.ReadExactlyAsync(head, cancellationToken);
-        }
-        var format = ImageInspector.InspectHead(head, size) with { StoredSize = size };
-        return await RestoreFileAsync(imagePath, format, target, progress, cancellationToken);
+        return RestoreFileAsync(imagePath, ImageInspector.InspectFile(imagePath), target, progress, cancellationToken);
     }
 
     /// <summary>Checks the target and decides the tools; refuses before anything is written.</summary>
