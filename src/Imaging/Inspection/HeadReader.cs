@@ -93,7 +93,8 @@ internal static class HeadReader
             if (sourceIsPartial) return total;            // the given head simply ends inside a compressed block
             if (e is EndOfStreamException)
                 throw ImageFormatException.In(where, $"the image is truncated: its {HeadParser.Name(compressor)} stream ends after {offset + total} decompressed bytes ({Clause(e)})");
-            throw ImageFormatException.In(where, $"its {HeadParser.Name(compressor)} stream does not decode after {offset + total} decompressed bytes ({Clause(e)})");
+            string after = offset + total == 0 ? "from its start" : $"after {offset + total} decompressed bytes";
+            throw ImageFormatException.In(where, $"its {HeadParser.Name(compressor)} stream does not decode {after} ({Clause(e)})");
         }
         return total;
     }
