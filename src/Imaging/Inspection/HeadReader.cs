@@ -63,7 +63,7 @@ internal static class HeadReader
     /// <summary>Decodes the rest (at most <see cref="MaxDrain"/> bytes); returns the stream's decoded length, or null past the bound.</summary>
     private static long? Drain(Stream decoded, string where, Compressor compressor, long offset)
     {
-        const long MaxDrain = 64L * 1024 * 1024;
+        const long MaxDrain = 1L * 1024 * 1024;
         var scratch = new byte[256 * 1024];
         long total = offset;
         while (total - offset < MaxDrain)
