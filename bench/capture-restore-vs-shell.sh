@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Capture and restore throughput: OgActors' CapturePipeline/RestorePipeline (through bench/Bench's runner, .NET start-up,
-# blkid and the e2fsck -n check included) against the bare shell pipeline, on the same ext4 filesystem image.
+# blkid and the e2fsck -n check included; the restore learns the image format with ImageInspector) against the bare
+# shell pipeline, on the same ext4 filesystem image.
 #   shell capture:  partclone.extfs -c -s FS -o - | lzop -c > IMG
 #   shell restore:  lzop -dc IMG | partclone.extfs -r -s - -O TARGET
 # Usage: bench/capture-restore-vs-shell.sh [SIZE_MIB=1024] [RUNS=3]   (env WORK=dir keeps the files there)

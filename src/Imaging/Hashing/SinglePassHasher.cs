@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using OgActors.Imaging.Progress;
@@ -34,7 +35,8 @@ public static class SinglePassHasher
         var shaWorkers = Math.Max(1, Environment.ProcessorCount - 1);
         var bufferCount = shaWorkers + 3;
         using var free = new BlockingCollection<byte[]>(bufferCount);
-        for (var i = 0; i < bufferCount; i++) free.Add(GC.AllocateUninitializedArray<byte>(pieceLength, pinned: true));
+        var buffers = Enumerable.Range(0, bufferCount).Select(_ => ArrayPool<byte>.Shared.Rent(pieceLength)).ToArray();
+        foreach (var buffer in buffers) free.Add(buffer);
         using var toMd5 = new BlockingCollection<Block>(bufferCount);
         using var toSha = new BlockingCollection<Block>(bufferCount);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -116,7 +118,14 @@ public static class SinglePassHasher
             }
         }));
 
-        await Task.WhenAll(sha.Append(reader).Append(md5));
+        try
+        {
+            await Task.WhenAll(sha.Append(reader).Append(md5));
+        }
+        finally
+        {
+            foreach (var buffer in buffers) ArrayPool<byte>.Shared.Return(buffer);
+        }
         cancellationToken.ThrowIfCancellationRequested();
         reporter.Report(size, force: true);
         return new FileDigests(size, fullMd5, MD5.HashData(tail), tail.Length, pieceLength, pieces);
