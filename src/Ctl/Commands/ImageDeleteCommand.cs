@@ -32,7 +32,7 @@ public static class ImageDeleteCommand
                         + (parse.GetValue(repo) is { } r ? $"&repo={Uri.EscapeDataString(r)}" : "");
             var (ok, body) = await CtlHttp.SendAsync(connect(parse), new HttpRequestMessage(HttpMethod.Delete, query), output, ct);
             if (!ok) return 1;
-            if (parse.GetValue(json)) { output.WriteLine(body.GetRawText()); return 0; }
+            if (parse.GetValue(json)) { CtlHttp.WriteJson(output, body); return 0; }
             output.MarkupLine(parse.GetValue(purge)
                 ? $"Image {Markup.Escape(canonical)} deleted (purged, no backup kept)."
                 : $"Image {Markup.Escape(canonical)} deleted; the previous version is kept as {Markup.Escape(canonical)}.img.ant.");

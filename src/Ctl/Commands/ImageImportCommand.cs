@@ -34,7 +34,7 @@ public static class ImageImportCommand
             };
             var (ok, body) = await CtlHttp.SendAsync(connect(parse), request, output, ct);
             if (!ok) return 1;
-            if (parse.GetValue(json)) { output.WriteLine(body.GetRawText()); return 0; }
+            if (parse.GetValue(json)) { CtlHttp.WriteJson(output, body); return 0; }
             var repository = body.GetProperty("repository").GetString();
             var table = new Table().AddColumns("Image", "Size", "Tool:Comp:FS:SizeKB", "From", "Sums checked");
             foreach (var image in body.GetProperty("images").EnumerateArray())

@@ -30,7 +30,7 @@ public static class RepoCommands
             var output = console ?? AnsiConsole.Console;
             var (ok, body) = await CtlHttp.GetAsync(connect(parse), "api/repositories", output, ct);
             if (!ok) return 1;
-            if (parse.GetValue(json)) { output.WriteLine(body.GetRawText()); return 0; }
+            if (parse.GetValue(json)) { CtlHttp.WriteJson(output, body); return 0; }
             var repositories = body.Deserialize<List<RepositoryRow>>(CtlHttp.Json)!;
             var table = new Table().AddColumns("Repository", "Address", "Free", "Total", "Images", "Kind", "Status");
             foreach (var r in repositories)
@@ -54,7 +54,7 @@ public static class RepoCommands
             var output = console ?? AnsiConsole.Console;
             var (ok, body) = await CtlHttp.GetAsync(connect(parse), $"api/repositories/{Uri.EscapeDataString(parse.GetValue(name)!)}/images", output, ct);
             if (!ok) return 1;
-            if (parse.GetValue(json)) { output.WriteLine(body.GetRawText()); return 0; }
+            if (parse.GetValue(json)) { CtlHttp.WriteJson(output, body); return 0; }
             var images = body.Deserialize<List<ImageRow>>(CtlHttp.Json)!;
             var table = new Table().AddColumns("Image", "Size", "Tool:Comp:FS:SizeKB", "Sum", "Full sum", "State", "Since");
             foreach (var i in images)
@@ -121,6 +121,13 @@ internal static class CtlHttp
             output.MarkupLine($"[red]{Markup.Escape(error ?? "")}[/]");
             return (false, body);
         }
+    }
+
+    /// <summary>JSON for scripts goes out verbatim, never wrapped to the terminal's width.</summary>
+    public static void WriteJson(IAnsiConsole output, JsonElement body)
+    {
+        output.Profile.Out.Writer.WriteLine(body.GetRawText());
+        output.Profile.Out.Writer.Flush();
     }
 
     public static string Bytes(long bytes)

@@ -145,3 +145,23 @@ public sealed class IncorporationTests : RepositoryTestBase
         View.Entries.Should().NotContainKey(new ImageKey("", "gone"));
     }
 }
+
+/// <summary>A restarted repository trusts its own earlier work (info sidecar for the same size and time) instead of hashing again.</summary>
+public sealed class RestartTests : RepositoryTestBase
+{
+    [Fact]
+    public async Task A_restarted_repository_recalls_incorporated_images_without_rewriting_their_sidecars()
+    {
+        var image = ArriveByRename(TestImages.Lzop(2), "kept");
+        var first = ExpectFileEvent<ImageFileAvailable>(e => e.CanonicalName == "kept");
+        var sidecarTime = File.GetLastWriteTimeUtc(image + ".full.sum");
+        await Akka.Actor.GracefulStopSupport.GracefulStop(Repository, TimeSpan.FromSeconds(5));
+
+        StartRepositoryActor("repository-again");
+
+        var again = ExpectFileEvent<ImageFileAvailable>(e => e.CanonicalName == "kept");
+        again.FullSum.Should().Be(first.FullSum);
+        again.InfoHash.Should().Be(first.InfoHash);
+        File.GetLastWriteTimeUtc(image + ".full.sum").Should().Be(sidecarTime, "nothing was hashed again");
+    }
+}
