@@ -9,7 +9,11 @@ RUNS=${RUNS:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/og-unicast-bench.XXXXXX)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do timeout 15 tail --pid="$p" -f /dev/null 2>/dev/null || kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -36,10 +40,8 @@ SIZE=$(stat -c %s "$WORK/images/bench.img")
 echo "== building and starting the repository's unicast service"
 dotnet build "$ROOT/bench/UnicastBench" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 OURS_PORT=$(free_port)
-mkfifo "$WORK/stdin"
-dotnet "$ROOT/artifacts/bin/OgActors.UnicastBench/release/og-unicast-bench.dll" "$WORK/images" "$OURS_PORT" < "$WORK/stdin" > "$WORK/ours.log" 2>&1 &
+dotnet "$ROOT/artifacts/bin/OgActors.UnicastBench/release/og-unicast-bench.dll" "$WORK/images" "$OURS_PORT" > "$WORK/ours.log" 2>&1 &
 PIDS+=($!)
-exec 9> "$WORK/stdin"   # keeps its stdin open
 START=$(date +%s.%N)
 until grep -q '^ready' "$WORK/ours.log"; do
   kill -0 "${PIDS[0]}" 2>/dev/null || { cat "$WORK/ours.log"; exit 1; }

@@ -12,14 +12,14 @@ namespace OgActors.RepositoryNode;
 public static class RepositoryNodeSetup
 {
     /// <summary>Registers the settings and the catalog's read side (shared by the actor and the HTTP service).</summary>
-    public static IServiceCollection AddRepositoryCatalog(this IServiceCollection services, RepositorySettings settings) =>
+    public static IServiceCollection AddRepositoryCatalog(this IServiceCollection services, RepositoryActorSettings settings) =>
         services.AddSingleton(settings).AddSingleton(new CatalogView(settings.ImagesDirectory));
 
     /// <summary>
     /// Starts the RepositoryActor (/user/repository) on a cluster member, publishing through DistributedPubSub.
     /// Needs <see cref="AddRepositoryCatalog"/> on the same service collection.
     /// </summary>
-    public static AkkaConfigurationBuilder AddRepositoryNode(this AkkaConfigurationBuilder builder, RepositorySettings settings) =>
+    public static AkkaConfigurationBuilder AddRepositoryNode(this AkkaConfigurationBuilder builder, RepositoryActorSettings settings) =>
         builder.WithActors((system, registry, resolver) =>
         {
             var view = resolver.GetService<CatalogView>();

@@ -16,10 +16,10 @@ public abstract record IncorporationOutcome(ImageKey Key, FileStamp Stamp)
 /// <summary>
 /// The work of OpenGnsys's torrent-creator, for one image, without the cron: lock, delete stale sidecars, inspect,
 /// write .sum/.full.sum/.torrent in one read pass and the info sidecar, unlock. At most
-/// <see cref="RepositorySettings.MaxConcurrentIncorporations"/> images are read at once.
+/// <see cref="RepositoryActorSettings.MaxConcurrentIncorporations"/> images are read at once.
 /// An image that cannot be understood gets NAME.img.error (one sentence) and is otherwise left untouched.
 /// </summary>
-public sealed class Incorporator(RepositorySettings settings, IProgress<(ImageKey, TransferProgress)>? progress = null)
+public sealed class Incorporator(RepositoryActorSettings settings, IProgress<(ImageKey, TransferProgress)>? progress = null)
 {
     private readonly SemaphoreSlim _readers = new(Math.Max(1, settings.MaxConcurrentIncorporations));
 

@@ -35,7 +35,7 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
     private sealed record Finished(IncorporationOutcome Outcome) : INoSerializationVerificationNeeded;
     private sealed record Crashed(ImageKey Key, FileStamp Stamp, string Reason) : INoSerializationVerificationNeeded;
 
-    private readonly RepositorySettings _settings;
+    private readonly RepositoryActorSettings _settings;
     private readonly IActorRef _mediator;
     private readonly CatalogView _view;
     private readonly Incorporator _incorporator;
@@ -53,10 +53,10 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(RepositorySettings settings, IActorRef mediator, CatalogView view) =>
+    public static Props Props(RepositoryActorSettings settings, IActorRef mediator, CatalogView view) =>
         Akka.Actor.Props.Create(() => new RepositoryActor(settings, mediator, view));
 
-    public RepositoryActor(RepositorySettings settings, IActorRef mediator, CatalogView view)
+    public RepositoryActor(RepositoryActorSettings settings, IActorRef mediator, CatalogView view)
     {
         _settings = settings;
         _mediator = mediator;

@@ -47,7 +47,7 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     public IActorRef Mediator => DistributedPubSub.Get(Sys).Mediator;
     private WebApplication? _web;
 
-    protected virtual RepositorySettings Settings => new()
+    protected virtual RepositoryActorSettings Settings => new()
     {
         Name = "repo-test",
         ImagesDirectory = ImagesDirectory,

@@ -1,7 +1,10 @@
 namespace OgActors.RepositoryNode;
 
-/// <summary>How one repository node runs. Bound from configuration section <c>og:repository</c> by the host.</summary>
-public sealed record RepositorySettings
+/// <summary>
+/// What the RepositoryActor needs: the repository's name, images directory and unicast address (from the host's
+/// og.repository settings), and how it incorporates and announces (og.repository.incorporation, og.repository.announce).
+/// </summary>
+public sealed record RepositoryActorSettings
 {
     /// <summary>The repository's name in the cluster (unique).</summary>
     public string Name { get; init; } = Environment.MachineName;
