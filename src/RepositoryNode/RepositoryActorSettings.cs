@@ -33,3 +33,31 @@ public sealed record RepositoryActorSettings
     /// <summary>Images inspected and hashed at once. Default: 2 (hashing is disk-bound; more only thrashes one disk).</summary>
     public int MaxConcurrentIncorporations { get; init; } = 2;
 }
+
+public static class RepositoryActorSettingsHocon
+{
+    /// <summary>
+    /// Reads the incorporation and announcement keys of <c>og.repository</c> (all optional; defaults above):
+    /// <c>announce-url</c>, <c>computer-cache</c>, <c>settle-time</c>, <c>rescan-interval</c>, <c>announce-interval</c>,
+    /// <c>max-concurrent-incorporations</c>. Name, images directory and HTTP address come from the host's settings.
+    /// </summary>
+    public static RepositoryActorSettings From(Akka.Configuration.Config config, string name, string imagesDirectory, string httpAddress)
+    {
+        var defaults = new RepositoryActorSettings();
+        var section = config.GetConfig("og.repository");
+        if (section is null || section.IsEmpty)
+            return defaults with { Name = name, ImagesDirectory = imagesDirectory, HttpAddress = httpAddress };
+        return new RepositoryActorSettings
+        {
+            Name = name,
+            ImagesDirectory = imagesDirectory,
+            HttpAddress = httpAddress,
+            AnnounceUrl = section.GetString("announce-url", defaults.AnnounceUrl),
+            IsComputerCache = section.GetBoolean("computer-cache", defaults.IsComputerCache),
+            SettleTime = section.GetTimeSpan("settle-time", defaults.SettleTime),
+            RescanInterval = section.GetTimeSpan("rescan-interval", defaults.RescanInterval),
+            AnnounceInterval = section.GetTimeSpan("announce-interval", defaults.AnnounceInterval),
+            MaxConcurrentIncorporations = section.GetInt("max-concurrent-incorporations", defaults.MaxConcurrentIncorporations),
+        };
+    }
+}

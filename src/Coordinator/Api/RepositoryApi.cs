@@ -14,7 +14,7 @@ namespace OgActors.Coordinator.Api;
 /// <summary>
 /// The operator API of repositories and image files (behind the API's bearer token):
 /// <list type="bullet">
-/// <item>GET /api/repositories — every repository: name, address, free/total space, cache flag, online, image count;</item>
+/// <item>GET /api/repositories[?caches=false] — every repository: name, address, free/total space, cache flag, online, image count;</item>
 /// <item>GET /api/repositories/{name} — one repository with its catalog;</item>
 /// <item>GET /api/repositories/{name}/images — its catalog (name, size, info, sums, state, time);</item>
 /// <item>POST /api/images/import {path, name?, repo?, folder?} — import a path on the repository node;</item>
@@ -39,9 +39,9 @@ public static class RepositoryApi
 
     public static IEndpointRouteBuilder MapRepositoryApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/repositories", async (IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
+        app.MapGet("/api/repositories", async (bool? caches, IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
         {
-            var list = await registry.ActorRef.Ask<RepositoryList>(new ListRepositories(), QueryTimeout, ct);
+            var list = await registry.ActorRef.Ask<RepositoryList>(new ListRepositories(caches ?? true), QueryTimeout, ct);
             return Results.Json(list.Repositories.Select(r => new RepositorySummary(r.Name, r.HttpAddress, r.FreeBytes, r.TotalBytes,
                 r.IsComputerCache, r.CanBeAssigned, r.Online, r.LastSeen, r.Images.Count)), Json);
         });

@@ -74,7 +74,11 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         Receive<AnnounceNow>(_ => Announce());
         Receive<RequestRepositoryAnnouncements>(_ => Announce());
         Receive<SubscribeAck>(_ => { });
-        Receive<GetRepositoryCatalog>(_ => Sender.Tell(Announcement()));
+        Receive<GetRepositoryCatalog>(m =>
+        {
+            var catalog = Announcement();
+            Sender.Tell(m.Folder is null ? catalog : catalog with { Images = catalog.Images.Where(i => i.Folder == m.Folder).ToList() });
+        });
         Receive<DeleteImageFile>(Delete);
         Receive<ImportImage>(Import);
     }
