@@ -15,6 +15,12 @@ public sealed record RepositoryActorSettings
     /// <summary>The base URL of this node's unicast HTTP service, as computers reach it (e.g. http://10.0.0.5:8070).</summary>
     public string HttpAddress { get; init; } = "http://127.0.0.1:8070";
 
+    /// <summary>
+    /// The unicast address as bound, when only known after the web host started (port 0 in the lab); wins over
+    /// <see cref="HttpAddress"/> in announcements.
+    /// </summary>
+    public Func<string>? HttpAddressResolver { get; init; }
+
     /// <summary>The tracker announce URL written into every .torrent.</summary>
     public string AnnounceUrl { get; init; } = "http://127.0.0.1:6969/announce";
 

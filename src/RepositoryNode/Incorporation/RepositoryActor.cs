@@ -285,7 +285,10 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { }
         var images = _entries.Values.OrderBy(e => e.Key.Folder).ThenBy(e => e.Key.Name).Select(e => e.ToMessage()).ToList();
-        return new RepositoryAnnounced(_settings.Name, _settings.HttpAddress, free, total, _settings.IsComputerCache, images, Self,
+        string address;
+        try { address = _settings.HttpAddressResolver?.Invoke() ?? _settings.HttpAddress; }
+        catch (InvalidOperationException) { address = _settings.HttpAddress; } // the web host is not started yet
+        return new RepositoryAnnounced(_settings.Name, address, free, total, _settings.IsComputerCache, images, Self,
             DateTimeOffset.UtcNow);
     }
 
