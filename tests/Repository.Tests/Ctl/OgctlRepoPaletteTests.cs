@@ -42,7 +42,7 @@ public sealed class OgctlRepoPaletteTests : RepositoryTestBase
         _apiClient = new HttpClient { BaseAddress = new Uri(_api.Urls.First() + "/") };
     }
 
-    public new async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (_api is not null) await _api.DisposeAsync();
         await base.DisposeAsync();
