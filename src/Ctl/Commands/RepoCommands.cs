@@ -58,7 +58,9 @@ public static class RepoCommands
             if (!ok) return 1;
             if (parse.GetValue(json)) { CtlHttp.WriteJson(output, body); return 0; }
             var images = body.Deserialize<List<ImageRow>>(CtlHttp.Json)!;
-            var table = new Table().AddColumns("Image", "Size", "Tool:Comp:FS:SizeKB", "Sum", "Full sum", "State", "Since");
+            var table = new Table().AddColumns("Image", "Size", "Tool:Comp:FS:SizeKB")
+                .AddColumn(new TableColumn("Sum (last MiB)").NoWrap()).AddColumn(new TableColumn("Full sum").NoWrap())
+                .AddColumns("State", "Since");
             foreach (var i in images)
                 table.AddRow(
                     Markup.Escape(i.Folder.Length == 0 ? i.CanonicalName : $"{i.Folder}/{i.CanonicalName}"),
