@@ -150,13 +150,20 @@ internal static class CtlHttp
 public static class RepositoryPalette
 {
     /// <summary><c>ogctl repo ...</c> for <c>CtlApp.Palettes</c>.</summary>
-    public static Command Repo(CtlContext ctx) => RepoCommands.Create(parse => Http(ctx, parse), ctx.Json);
+    public static Command Repo(CtlContext ctx) => RepoCommands.Create(parse => Http(ctx, parse), ctx.Json, Console(ctx));
 
     /// <summary><c>ogctl image import</c>, to add under the <c>image</c> palette.</summary>
-    public static Command ImageImport(CtlContext ctx) => ImageImportCommand.Create(parse => Http(ctx, parse), ctx.Json);
+    public static Command ImageImport(CtlContext ctx) => ImageImportCommand.Create(parse => Http(ctx, parse), ctx.Json, Console(ctx));
 
     /// <summary><c>ogctl image delete</c>, to add under the <c>image</c> palette.</summary>
-    public static Command ImageDelete(CtlContext ctx) => ImageDeleteCommand.Create(parse => Http(ctx, parse), ctx.Json);
+    public static Command ImageDelete(CtlContext ctx) => ImageDeleteCommand.Create(parse => Http(ctx, parse), ctx.Json, Console(ctx));
+
+    /// <summary>Tables go where ogctl's output goes (its environment's writer).</summary>
+    private static IAnsiConsole Console(CtlContext ctx) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(ctx.Environment.Out),
+        Interactive = ctx.Environment.Interactive ? InteractionSupport.Yes : InteractionSupport.No,
+    });
 
     private static HttpClient Http(CtlContext ctx, ParseResult parse)
     {

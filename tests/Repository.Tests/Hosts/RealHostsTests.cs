@@ -77,6 +77,15 @@ public sealed class RealHostsTests : IAsyncLifetime
         using var unicast = new HttpClient { BaseAddress = new Uri(address) };
         (await unicast.GetByteArrayAsync("/images/demo.img")).Should().Equal(await File.ReadAllBytesAsync(TestImages.Lzop(1)));
 
+        // ogctl as the lead wires it: CtlApp with the repository palette, API and token from the command line.
+        var output = new StringWriter();
+        var env = new OgActors.Ctl.Api.CtlEnvironment(_ => null, _dataDir, output, new StringWriter(), Interactive: false);
+        var exit = await OgActors.Ctl.CtlApp.RunAsync(
+            ["repo", "images", "repo1", "--api", _coordinator.ApiUrl.ToString(), "--token", "test-token", "--json"], env,
+            [.. OgActors.Ctl.CtlApp.Palettes, OgActors.Ctl.Commands.RepositoryPalette.Repo]);
+        exit.Should().Be(0, output.ToString());
+        JsonDocument.Parse(output.ToString()).RootElement[0].GetProperty("canonicalName").GetString().Should().Be("demo");
+
         (await new HttpClient { BaseAddress = _coordinator.ApiUrl }.GetAsync("/api/repositories")).StatusCode
             .Should().Be(System.Net.HttpStatusCode.Unauthorized, "the repository API sits behind the operator token");
     }
