@@ -6,13 +6,10 @@ namespace OgActors.Repository.Tests.Support;
 /// </summary>
 internal static class TestImages
 {
-    private static readonly string Root = Path.Combine(Path.GetTempPath(), $"og-repo-test-images-{Environment.ProcessId}");
+    // A cache shared by test runs (a few MB): every file is written under a name of this process and renamed whole.
+    private static readonly string Root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "og-repo-test-images")).FullName;
+    private static readonly string Mine = $".tmp{Environment.ProcessId}";
     private static readonly Lock Gate = new();
-
-    static TestImages() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-    {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    };
 
     /// <summary>The uncompressed partclone stream of variant <paramref name="variant"/>.</summary>
     public static string PartcloneStream(int variant)
@@ -21,7 +18,7 @@ internal static class TestImages
         {
             var stream = Path.Combine(Root, $"v{variant}.ptcl");
             if (File.Exists(stream)) return stream;
-            var content = Path.Combine(Root, $"v{variant}-content");
+            var content = Path.Combine(Root, $"v{variant}-content{Mine}");
             Directory.CreateDirectory(content);
             var random = new Random(variant);
             for (var i = 0; i < 3; i++)
@@ -31,9 +28,11 @@ internal static class TestImages
                 File.WriteAllBytes(Path.Combine(content, $"file{i}.bin"), data);
             }
             File.WriteAllText(Path.Combine(content, "readme.txt"), string.Concat(Enumerable.Repeat($"variant {variant}\n", 20_000)));
-            var fs = Path.Combine(Root, $"v{variant}.ext4");
+            var fs = Path.Combine(Root, $"v{variant}.ext4{Mine}");
             Tool.Run($"truncate -s 12M {Tool.Quote(fs)} && mkfs.ext4 -q -F -d {Tool.Quote(content)} {Tool.Quote(fs)}");
-            Tool.Run($"partclone.extfs -c -s {Tool.Quote(fs)} -o {Tool.Quote(stream + ".tmp")} -L /dev/null >/dev/null 2>&1 && mv {Tool.Quote(stream + ".tmp")} {Tool.Quote(stream)}");
+            Tool.Run($"partclone.extfs -c -s {Tool.Quote(fs)} -o {Tool.Quote(stream + Mine)} -L /dev/null >/dev/null 2>&1 && mv {Tool.Quote(stream + Mine)} {Tool.Quote(stream)}");
+            File.Delete(fs);
+            Directory.Delete(content, recursive: true);
             return stream;
         }
     }
@@ -50,7 +49,7 @@ internal static class TestImages
         lock (Gate)
         {
             var path = Path.Combine(Root, $"v{variant}.ptcl.{extension}");
-            if (!File.Exists(path)) Tool.Run($"{compressor} < {Tool.Quote(stream)} > {Tool.Quote(path + ".tmp")} && mv {Tool.Quote(path + ".tmp")} {Tool.Quote(path)}");
+            if (!File.Exists(path)) Tool.Run($"{compressor} < {Tool.Quote(stream)} > {Tool.Quote(path + Mine)} && mv {Tool.Quote(path + Mine)} {Tool.Quote(path)}");
             return path;
         }
     }
