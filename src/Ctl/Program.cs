@@ -20,7 +20,8 @@ namespace OgActors.Ctl
             ComputerCommands.Create,
             // Until the image palette (ImageCommands) lands: `ogctl image info PATH`, which needs no cluster.
             // When it does, add ImageInfoCommand.Create() to it and drop this line.
-            _ => new Command("image", "images") { ImageInfoCommand.Create() },
+            RepositoryPalette.Repo,
+            ctx => new Command("image", "images") { ImageInfoCommand.Create(), RepositoryPalette.ImageImport(ctx), RepositoryPalette.ImageDelete(ctx) },
         ];
 
         public static RootCommand Build(CtlContext ctx, IEnumerable<Func<CtlContext, Command>>? palettes = null)

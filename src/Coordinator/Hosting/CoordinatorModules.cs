@@ -1,5 +1,6 @@
 using OgActors.Coordinator.Api;
 using OgActors.Coordinator.Computers;
+using OgActors.Coordinator.Repositories;
 
 namespace OgActors.Coordinator.Hosting;
 
@@ -13,5 +14,6 @@ public static class CoordinatorModules
     [
         new ClusterApiModule(),
         new ComputerRegistryModule(),
+        new RepositoryRegistryModule(),
     ];
 }

@@ -49,6 +49,7 @@ public sealed class RepositoryNodeHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         OgLogging.Configure(builder.Logging, "repository");
         builder.WebHost.UseUrls(settings.HttpUrl.ToString());
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureForUnicast());
         builder.Services.AddSingleton(config).AddSingleton(node).AddSingleton(settings);
         foreach (var module in all) module.ConfigureServices(builder.Services);
         builder.Services.AddAkka(node.SystemName, (akka, services) =>

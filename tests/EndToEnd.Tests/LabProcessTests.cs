@@ -1,0 +1,67 @@
+using System.Text.Json;
+
+namespace OgActors.EndToEnd.Tests;
+
+/// <summary>
+/// The real hosts end to end: og-lab (coordinator, repository and computers on 127.0.0.1) as its own process,
+/// driven by the real ogctl binary over HTTP, then stopped as an operator stops it.
+/// </summary>
+public sealed class LabProcessTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("og-e2e-lab-").FullName;
+    private readonly string _lab = RealProcess.Binary("OgActors.Lab", "og-lab");
+    private readonly string _ogctl = RealProcess.Binary("OgActors.Ctl", "ogctl");
+
+    [Fact]
+    public async Task Lab_answers_ogctl_and_stops_cleanly()
+    {
+        await using var lab = RealProcess.Start(_lab, ["lab", "--data", _data, "--computers", "2"]);
+        var env = new Dictionary<string, string> { ["OG_LAB"] = _data, ["OG_API"] = "", ["OG_TOKEN"] = "" };
+
+        // Both computers register through ClusterClient and show online.
+        JsonElement computers = default;
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            lab.HasExited.Should().BeFalse($"the lab must keep running; its output:\n{lab.Output}");
+            if (File.Exists(Path.Combine(_data, "lab.json")))
+            {
+                var (exit, stdout, _) = await RealProcess.RunAsync(_ogctl, ["computer", "list", "--json"], env);
+                if (exit == 0)
+                {
+                    computers = JsonDocument.Parse(stdout).RootElement;
+                    if (CountOnline(computers) == 2) break;
+                }
+            }
+            await Task.Delay(500);
+        }
+        CountOnline(computers).Should().Be(2, $"both lab computers register; lab output:\n{lab.Output}");
+
+        var cluster = await RealProcess.RunAsync(_ogctl, ["cluster", "show", "--json"], env);
+        cluster.Exit.Should().Be(0, cluster.Err);
+        cluster.Out.Should().Contain("coordinator").And.Contain("repository");
+
+        var table = await RealProcess.RunAsync(_ogctl, ["computer", "list"], env);
+        table.Exit.Should().Be(0);
+        table.Out.Should().Contain("pc01").And.Contain("pc02");
+
+        var refused = await RealProcess.RunAsync(_ogctl, ["--token", "not-the-token", "computer", "list"], env);
+        refused.Exit.Should().NotBe(0);
+        refused.Err.Trim().Split('\n').Should().ContainSingle("a refusal is one sentence");
+        refused.Err.Should().NotContain("   at ", "no stack trace for users");
+
+        (await lab.StopAsync(TimeSpan.FromSeconds(60))).Should().Be(0, $"Ctrl-C/SIGTERM stops the lab cleanly; output:\n{lab.Output}");
+    }
+
+    private static int CountOnline(JsonElement computers)
+    {
+        if (computers.ValueKind == JsonValueKind.Undefined) return 0;
+        var list = computers.ValueKind == JsonValueKind.Array ? computers : computers.GetProperty("computers");
+        return list.EnumerateArray().Count(c => c.TryGetProperty("online", out var o) && o.ValueKind == JsonValueKind.True);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+}
