@@ -41,4 +41,10 @@ public static class Topics
 {
     /// <summary>DistributedPubSub topic of <see cref="IRepositoryFileEvent"/>s.</summary>
     public const string RepositoryFiles = "og.repository.files";
+
+    /// <summary>DistributedPubSub topic of <see cref="RepositoryAnnounced"/> (repositories → coordinators).</summary>
+    public const string Repositories = "og.repositories";
+
+    /// <summary>DistributedPubSub topic of <see cref="RequestRepositoryAnnouncements"/> (coordinators → repositories).</summary>
+    public const string RepositoryDiscovery = "og.repositories.discovery";
 }

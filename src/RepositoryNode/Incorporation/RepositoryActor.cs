@@ -1,0 +1,295 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using OgActors.Messages.Common;
+using OgActors.Messages.Repositories;
+using OgActors.RepositoryNode.Catalog;
+using OgActors.RepositoryNode.Import;
+
+namespace OgActors.RepositoryNode.Incorporation;
+
+/// <summary>
+/// Owns one images directory and its catalog (image → processing / ready / error / locked, with its info and sums).
+///
+/// Transitions of an image:
+///   (NAME.img appears or changes) → Processing, settling until its size and time hold still for SettleTime
+///   Processing → (incorporator: lock, stale sidecars out, inspect, hash in one pass, sidecars in, unlock)
+///              → Ready (publish ImageFileAvailable) | Error (publish ImageFileRejected; NAME.img.error written)
+///   any → Locked while NAME.img.lock is someone else's; Locked → Processing when the lock goes
+///   any → gone when NAME.img disappears or is deleted (publish ImageFileRemoved)
+/// A change seen while the image is being read makes it settle and be read again when the read ends.
+///
+/// It announces the repository (name, address, space, catalog) on start, on every change and periodically,
+/// and answers <see cref="IRepositoryCommand"/>s (delete, import, catalog).
+/// </summary>
+public sealed class RepositoryActor : ReceiveActor, IWithTimers
+{
+    // Local protocol of this actor (never leaves the process).
+    private sealed record Touched(ImageKey Key) : INoSerializationVerificationNeeded;
+    private sealed record Settled(ImageKey Key) : INoSerializationVerificationNeeded;
+    private sealed record RescanSoon : INoSerializationVerificationNeeded;
+    private sealed record Rescan : INoSerializationVerificationNeeded;
+    private sealed record AnnounceIfChanged : INoSerializationVerificationNeeded;
+    private sealed record AnnounceNow : INoSerializationVerificationNeeded;
+    private sealed record Finished(IncorporationOutcome Outcome) : INoSerializationVerificationNeeded;
+    private sealed record Crashed(ImageKey Key, FileStamp Stamp, string Reason) : INoSerializationVerificationNeeded;
+
+    private readonly RepositoryActorSettings _settings;
+    private readonly IActorRef _mediator;
+    private readonly CatalogView _view;
+    private readonly Incorporator _incorporator;
+    private readonly ImageImporter _importer;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly CancellationTokenSource _stopping = new();
+
+    // State
+    private readonly Dictionary<ImageKey, CatalogEntry> _entries = new();
+    private readonly Dictionary<ImageKey, (FileStamp Stamp, DateTimeOffset Since)> _settling = new();
+    private readonly Dictionary<ImageKey, FileStamp> _reading = new();
+    private readonly HashSet<ImageKey> _changedWhileReading = new();
+    private bool _announceDue = true;
+    private ImagesDirectoryWatcher? _watcher;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(RepositoryActorSettings settings, IActorRef mediator, CatalogView view) =>
+        Akka.Actor.Props.Create(() => new RepositoryActor(settings, mediator, view));
+
+    public RepositoryActor(RepositoryActorSettings settings, IActorRef mediator, CatalogView view)
+    {
+        _settings = settings;
+        _mediator = mediator;
+        _view = view;
+        _incorporator = new Incorporator(settings);
+        _importer = new ImageImporter(settings.ImagesDirectory);
+
+        Receive<Touched>(m => Examine(m.Key));
+        Receive<Settled>(m => Examine(m.Key));
+        Receive<RescanSoon>(_ => Timers.StartSingleTimer("rescan-soon", new Rescan(), TimeSpan.FromMilliseconds(250)));
+        Receive<Rescan>(_ => RescanAll());
+        Receive<Finished>(m => OnFinished(m.Outcome));
+        Receive<Crashed>(m => OnFinished(new IncorporationOutcome.Rejected(m.Key, m.Stamp, m.Reason), crashed: true));
+        Receive<AnnounceIfChanged>(_ => { if (_announceDue) Announce(); });
+        Receive<AnnounceNow>(_ => Announce());
+        Receive<RequestRepositoryAnnouncements>(_ => Announce());
+        Receive<SubscribeAck>(_ => { });
+        Receive<GetRepositoryCatalog>(_ => Sender.Tell(Announcement()));
+        Receive<DeleteImageFile>(Delete);
+        Receive<ImportImage>(Import);
+    }
+
+    protected override void PreStart()
+    {
+        Directory.CreateDirectory(_settings.ImagesDirectory);
+        var self = Self;
+        _watcher = new ImagesDirectoryWatcher(_settings.ImagesDirectory, key => self.Tell(new Touched(key)), () => self.Tell(new RescanSoon()));
+        _mediator.Tell(new Subscribe(Topics.RepositoryDiscovery, Self));
+        Timers.StartPeriodicTimer("rescan", new Rescan(), _settings.RescanInterval);
+        Timers.StartPeriodicTimer("announce-if-changed", new AnnounceIfChanged(), TimeSpan.FromSeconds(1));
+        Timers.StartPeriodicTimer("announce", new AnnounceNow(), _settings.AnnounceInterval);
+        RescanAll();
+        Announce();
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _watcher?.Dispose();
+    }
+
+    // ---- incorporation -------------------------------------------------------------------------------------------
+
+    private void RescanAll()
+    {
+        var keys = ImagesDirectoryScan.ImageFiles(_settings.ImagesDirectory)
+            .Concat(_entries.Keys).Concat(_settling.Keys).Distinct().ToList();
+        foreach (var key in keys) Examine(key);
+    }
+
+    private void Examine(ImageKey key)
+    {
+        var files = new ImageFiles(_settings.ImagesDirectory, key);
+        var stamp = FileStamp.Of(files.Image);
+        _entries.TryGetValue(key, out var entry);
+
+        if (_reading.TryGetValue(key, out var beingRead))
+        {
+            if (stamp != beingRead) _changedWhileReading.Add(key);
+            return;
+        }
+        if (stamp is not { } now)
+        {
+            _settling.Remove(key);
+            if (entry is not null) Forget(key);
+            return;
+        }
+        if (!ImageKey.IsSafeName(key.Name) || (key.Folder.Length > 0 && !ImageKey.IsSafeName(key.Folder)))
+        {
+            if (entry?.State != ImageFileState.Error || entry.Stamp != now)
+                Conclude(new IncorporationOutcome.Rejected(key, now,
+                    $"'{key}.img' is not a valid canonical name: use letters, digits, '_' and '-' only; the file is not read."));
+            return;
+        }
+        if (File.Exists(files.Lock))
+        {
+            _settling.Remove(key);
+            if (entry?.State != ImageFileState.Locked) Transition(new CatalogEntry(key, ImageFileState.Locked, now, DateTimeOffset.UtcNow));
+            return;
+        }
+        if (entry is { State: ImageFileState.Ready or ImageFileState.Error } && entry.Stamp == now) return;
+        if ((entry is null || entry.State == ImageFileState.Locked) && _incorporator.Recall(key, now) is { } earlier)
+        {
+            _settling.Remove(key);
+            Conclude(earlier);
+            return;
+        }
+
+        var time = DateTimeOffset.UtcNow;
+        if (!_settling.TryGetValue(key, out var settling) || settling.Stamp != now)
+        {
+            _settling[key] = (now, time);
+            Transition(new CatalogEntry(key, ImageFileState.Processing, now, time));
+            Timers.StartSingleTimer(("settle", key), new Settled(key), _settings.SettleTime);
+            return;
+        }
+        if (time - settling.Since < _settings.SettleTime) return; // the settle timer comes back for it
+
+        _settling.Remove(key);
+        _reading[key] = now;
+        Transition(new CatalogEntry(key, ImageFileState.Processing, now, time));
+        _incorporator.IncorporateAsync(key, now, _stopping.Token).PipeTo(Self,
+            success: outcome => new Finished(outcome),
+            failure: e => new Crashed(key, now, $"{key}.img could not be read: {e.GetBaseException().Message}"));
+    }
+
+    private void OnFinished(IncorporationOutcome outcome, bool crashed = false)
+    {
+        var key = outcome.Key;
+        _reading.Remove(key);
+        var changed = _changedWhileReading.Remove(key)
+                      | FileStamp.Of(new ImageFiles(_settings.ImagesDirectory, key).Image) != outcome.Stamp;
+        if (changed)
+        {
+            _log.Info("Image {0} changed while it was read; reading it again once it settles.", key);
+            Examine(key);
+            return;
+        }
+        if (crashed) _log.Warning("Incorporation of {0} failed: {1}", key, ((IncorporationOutcome.Rejected)outcome).Reason);
+        Conclude(outcome);
+    }
+
+    private void Conclude(IncorporationOutcome outcome)
+    {
+        var at = DateTimeOffset.UtcNow;
+        switch (outcome)
+        {
+            case IncorporationOutcome.Incorporated ok:
+                Transition(new CatalogEntry(ok.Key, ImageFileState.Ready, ok.Stamp, at, ok.Info, ok.Sums));
+                Publish(Topics.RepositoryFiles, new ImageFileAvailable(_settings.Name, ok.Key.Name, ok.Key.Folder, ok.Info,
+                    ok.Sums.Sum, ok.Sums.FullSum, ok.Sums.InfoHash, ok.Stamp.Size, ok.Stamp.ModifiedAt));
+                break;
+            case IncorporationOutcome.Rejected no:
+                Transition(new CatalogEntry(no.Key, ImageFileState.Error, no.Stamp, at, Error: no.Reason));
+                Publish(Topics.RepositoryFiles, new ImageFileRejected(_settings.Name, no.Key.Name, no.Key.Folder, no.Reason, at));
+                break;
+        }
+    }
+
+    private void Forget(ImageKey key)
+    {
+        _entries.Remove(key);
+        _settling.Remove(key);
+        _log.Info("Image {0}: gone", key);
+        PublishView();
+        Publish(Topics.RepositoryFiles, new ImageFileRemoved(_settings.Name, key.Name, key.Folder, DateTimeOffset.UtcNow));
+    }
+
+    private void Transition(CatalogEntry next)
+    {
+        var previous = _entries.GetValueOrDefault(next.Key);
+        _entries[next.Key] = next;
+        if (previous?.State != next.State)
+            _log.Info("Image {0}: {1} → {2}{3}", next.Key, previous?.State.ToString() ?? "new", next.State,
+                next.Error is null ? "" : $" ({next.Error})");
+        PublishView();
+    }
+
+    private void PublishView()
+    {
+        _view.Replace(_entries.ToImmutableDictionary());
+        _announceDue = true;
+    }
+
+    // ---- commands -----------------------------------------------------------------------------------------------
+
+    private void Delete(DeleteImageFile command)
+    {
+        var key = new ImageKey(command.Folder, command.CanonicalName);
+        if (!ImageKey.IsSafeName(key.Name) || (key.Folder.Length > 0 && !ImageKey.IsSafeName(key.Folder)))
+        {
+            Sender.Tell(new Refused($"'{key}' is not a valid canonical name."));
+            return;
+        }
+        var files = new ImageFiles(_settings.ImagesDirectory, key);
+        if (!File.Exists(files.Image))
+        {
+            Sender.Tell(new Refused($"Repository {_settings.Name} has no image {key}."));
+            return;
+        }
+        if (_reading.ContainsKey(key))
+        {
+            Sender.Tell(new Refused($"Image {key} is being incorporated right now; try again in a moment."));
+            return;
+        }
+        if (File.Exists(files.Lock))
+        {
+            Sender.Tell(new Refused($"Image {key} is locked (it is being written); try again when it is unlocked."));
+            return;
+        }
+        try
+        {
+            if (command.Purge) PreviousVersion.Purge(files);
+            else PreviousVersion.Keep(files);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Sender.Tell(new Refused($"Image {key} could not be deleted: {e.Message}"));
+            return;
+        }
+        _log.Info("Image {0} deleted{1}", key, command.Purge ? " (purged)" : "; previous version kept as .ant");
+        if (_entries.ContainsKey(key)) Forget(key);
+        Sender.Tell(new Accepted(key.ToString()));
+    }
+
+    private void Import(ImportImage command)
+    {
+        _importer.ImportAsync(command, _stopping.Token).PipeTo(Sender,
+            success: images => new ImportCompleted(_settings.Name, images),
+            failure: e => new Refused(e is ImportException ? e.Message : $"Import of {command.SourcePath} failed: {e.GetBaseException().Message}"));
+    }
+
+    // ---- announcements ------------------------------------------------------------------------------------------
+
+    private RepositoryAnnounced Announcement()
+    {
+        long free = 0, total = 0;
+        try
+        {
+            var drive = new DriveInfo(Path.GetFullPath(_settings.ImagesDirectory));
+            (free, total) = (drive.AvailableFreeSpace, drive.TotalSize);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { }
+        var images = _entries.Values.OrderBy(e => e.Key.Folder).ThenBy(e => e.Key.Name).Select(e => e.ToMessage()).ToList();
+        return new RepositoryAnnounced(_settings.Name, _settings.HttpAddress, free, total, _settings.IsComputerCache, images, Self,
+            DateTimeOffset.UtcNow);
+    }
+
+    private void Announce()
+    {
+        _announceDue = false;
+        Publish(Topics.Repositories, Announcement());
+    }
+
+    private void Publish(string topic, object message) => _mediator.Tell(new Publish(topic, message));
+}
