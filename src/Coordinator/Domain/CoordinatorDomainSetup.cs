@@ -30,7 +30,7 @@ public static class CoordinatorDomainSetup
                 new ShardOptions { Role = role, StateStoreMode = StateStoreMode.DData })
             .WithShardRegion<ImageRegion>("image", (_, _, _) => ImageActor.Props, EntityRouting.Images,
                 new ShardOptions { Role = role, StateStoreMode = StateStoreMode.DData })
-            .WithActors((system, registry) => registry.Register<JobDispatcherKey>(system.ActorOf(JobDispatcher.Props(), "job-dispatcher")))
+            .WithActors((system, registry) => registry.Register<JobDispatcherKey>(system.ActorOf(JobDispatcher.Props(DistributedPubSub.Get(system).Mediator), "job-dispatcher")))
             .WithShardRegion<SessionRegion>("session",
                 (_, registry, _) => id => DeploymentSessionActor.Props(id, registry.Get<JobDispatcherKey>(), registry.Get<ClassroomRegion>(),
                     registry.Get<SessionRegion>(), settings),

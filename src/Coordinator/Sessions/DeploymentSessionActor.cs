@@ -16,7 +16,7 @@ namespace OgActors.Coordinator.Sessions;
 /// </summary>
 public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
 {
-    private sealed record ResendTick;
+    private sealed record ResendTick : INoSerializationVerificationNeeded;
 
     private readonly string _id;
     private readonly IActorRef _dispatcher;

@@ -6,7 +6,8 @@ namespace OgActors.Coordinator.Sessions;
 
 /// <summary>
 /// The seam between sessions and computers, one per coordinator node. Knows each computer's agent (from
-/// <see cref="AgentAvailable"/>/<see cref="AgentGone"/> on the EventStream, published by the computer registry)
+/// <see cref="AgentAvailable"/>/<see cref="AgentGone"/>, published by the computer registry on DistributedPubSub topic
+/// <see cref="JobKinds.AgentsTopic"/> or on this node's EventStream)
 /// and enforces <b>one job at a time per computer</b>: a job for a busy or offline computer is <b>queued</b>
 /// (first come, first served) and its session told why; it is forwarded when the computer is free and online.
 /// A job the computer's agent cannot run fails at once with a "not available yet" reason. Its state is not
@@ -21,21 +22,26 @@ public sealed class JobDispatcher : ReceiveActor
     private readonly Dictionary<string, RunJob> _running = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<RunJob>> _waiting = new(StringComparer.OrdinalIgnoreCase);
 
-    public JobDispatcher()
+    private readonly IActorRef? _mediator;
+
+    public JobDispatcher(IActorRef? mediator)
     {
+        _mediator = mediator;
         Receive<DispatchJob>(m => Dispatch(m.Job));
         Receive<ReleaseComputer>(Release);
         Receive<AgentAvailable>(Online);
         Receive<AgentGone>(Offline);
         Receive<JobFinishedAck>(_ => { });
+        Receive<Akka.Cluster.Tools.PublishSubscribe.SubscribeAck>(_ => { });
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new JobDispatcher());
+    public static Props Props(IActorRef? mediator) => Akka.Actor.Props.Create(() => new JobDispatcher(mediator));
 
     protected override void PreStart()
     {
         Context.System.EventStream.Subscribe(Self, typeof(AgentAvailable));
         Context.System.EventStream.Subscribe(Self, typeof(AgentGone));
+        _mediator?.Tell(new Akka.Cluster.Tools.PublishSubscribe.Subscribe(JobKinds.AgentsTopic, Self));
     }
 
     private void Dispatch(RunJob job)

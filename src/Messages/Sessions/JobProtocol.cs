@@ -64,7 +64,7 @@ public sealed record DispatchJob(RunJob Job) : IOgMessage;
 public sealed record ReleaseComputer(string SessionId, string Computer) : IJobMessage;
 
 /// <summary>
-/// The computer registry → dispatcher (on the coordinator's EventStream): a computer's agent is online, and
+/// The computer registry → dispatchers (DistributedPubSub topic JobKinds.AgentsTopic, or the node's EventStream): a computer's agent is online, and
 /// which job kinds it can run (e.g. "Restore/Unicast", "CreateImage/Unicast"; see JobKinds).
 /// </summary>
 [Manifest("job.agent-available")]
@@ -76,6 +76,9 @@ public sealed record AgentGone(string Computer) : IOgMessage;
 
 public static class JobKinds
 {
+    /// <summary>DistributedPubSub topic on which the computer registry publishes <see cref="AgentAvailable"/> / <see cref="AgentGone"/>.</summary>
+    public const string AgentsTopic = "og.computer.agents";
+
     /// <summary>The capability name of a job: "Restore/Unicast", "CloneRemote/Multicast", …</summary>
     public static string Of(SessionKind kind, TransferMethod method) => $"{kind}/{method}";
 }
