@@ -55,7 +55,7 @@ public sealed class SessionState
 
     public void Waiting(string computer, string reason) => Update(computer, j => j.Status == JobStatus.Queued ? j with { Waiting = reason } : j);
 
-    public void Progress(JobProgress p) => Update(p.Computer, j => j.Status == JobStatus.Running
+    public void Progress(JobProgress p) => Update(p.Computer, j => !IsEnded(j.Status)
         ? j with { Bytes = p.Bytes, TotalBytes = p.TotalBytes, BytesPerSecond = p.BytesPerSecond, Eta = p.Eta }
         : j);
 
