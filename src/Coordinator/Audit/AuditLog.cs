@@ -29,11 +29,10 @@ public sealed class AuditLog(ActorSystem system, string readJournalPluginId)
 {
     private readonly SqlReadJournal _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(readJournalPluginId);
 
-    public Task<IReadOnlyList<AuditEntry>> ReplayAsync(AuditFilter filter, CancellationToken cancel = default) =>
-        Entries(_journal.CurrentEventsByTag(Driver(filter), Offset.NoOffset()), filter)
+    public async Task<IReadOnlyList<AuditEntry>> ReplayAsync(AuditFilter filter, CancellationToken cancel = default) =>
+        await Entries(_journal.CurrentEventsByTag(Driver(filter), Offset.NoOffset()), filter)
             .RunWith(Sink.Seq<AuditEntry>(), system.Materializer())
-            .WaitAsync(cancel)
-            .ContinueWith(t => (IReadOnlyList<AuditEntry>)t.Result, cancel, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            .WaitAsync(cancel);
 
     /// <summary>Every matching entry from <paramref name="after"/> on (0 = the beginning), live, until cancelled.</summary>
     public Source<AuditEntry, NotUsed> Follow(AuditFilter filter, long after = 0) =>
