@@ -23,6 +23,8 @@ public sealed class CacheCheckActor : ReceiveActor
 
     private sealed record Described(RepositoryImageFacts Image) : INoSerializationVerificationNeeded;
 
+    private sealed record NotDescribed(Exception Cause) : INoSerializationVerificationNeeded;
+
     private readonly ImageCache? _cache;
     private readonly RepositoryClient _repository;
     private readonly JobSpec _spec;
@@ -35,11 +37,11 @@ public sealed class CacheCheckActor : ReceiveActor
         _spec = spec;
         Receive<Described>(described =>
         {
-            var facts = _cache is null ? null : CacheFacts.Of(_cache, _spec.Image);
+            var facts = _cache is null ? null : CacheFacts.Of(_cache, described.Image);
             Context.Parent.Tell(new Checked(CachePolicy.Decide(_spec.Kind, _spec.Method, described.Image, facts), described.Image));
             Context.Stop(Self);
         });
-        Receive<Status.Failure>(failure =>
+        Receive<NotDescribed>(failure =>
         {
             Context.Parent.Tell(new Failed(failure.Cause is RepositoryException ? failure.Cause.Message
                 : $"The cache check of {_spec.Image} failed: {failure.Cause.Message}"));
@@ -51,7 +53,8 @@ public sealed class CacheCheckActor : ReceiveActor
         Akka.Actor.Props.Create(() => new CacheCheckActor(cache, repository, spec));
 
     protected override void PreStart() =>
-        _repository.DescribeAsync(_spec.Image, _stop.Token).PipeTo(Self, success: facts => new Described(facts));
+        _repository.DescribeAsync(_spec.Image, _stop.Token).PipeTo(Self, success: facts => new Described(facts),
+            failure: e => new NotDescribed(e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e));
 
     protected override void PostStop() => _stop.Cancel();
 }

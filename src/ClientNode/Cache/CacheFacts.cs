@@ -5,10 +5,15 @@ public sealed record RepositoryImageFacts(string Name, long SizeBytes, string Su
 
 /// <summary>
 /// A computer's cache at the moment of the check: its capacity, its free space (already bounded by the real disk),
-/// the whole cached copy of the image if any, and the bytes of a partial copy left by an interrupted download.
+/// the whole cached copy of the image if any, the bytes of a partial copy of the repository's version left by an
+/// interrupted download (it resumes), and the bytes of a partial copy of another version (it is thrown away).
 /// </summary>
-public sealed record CacheFacts(long CapacityBytes, long FreeBytes, CachedImage? Cached, long PartialBytes)
+public sealed record CacheFacts(long CapacityBytes, long FreeBytes, CachedImage? Cached, long PartialBytes, long StalePartialBytes = 0)
 {
-    public static CacheFacts Of(ImageCache cache, string image) =>
-        new(cache.CapacityBytes, cache.FreeBytes, cache.Find(image), cache.PartialBytes(image));
+    public static CacheFacts Of(ImageCache cache, RepositoryImageFacts repository)
+    {
+        var partial = cache.PartialBytes(repository.Name);
+        var current = string.Equals(cache.PartialVersion(repository.Name), repository.FullSum, StringComparison.OrdinalIgnoreCase);
+        return new CacheFacts(cache.CapacityBytes, cache.FreeBytes, cache.Find(repository.Name), current ? partial : 0, current ? 0 : partial);
+    }
 }

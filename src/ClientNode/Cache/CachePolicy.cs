@@ -40,7 +40,7 @@ public static class CachePolicy
 
         if (repository.SizeBytes > cache.CapacityBytes)
             return TooBig($"{image} ({Size(repository.SizeBytes)}) is larger than the whole cache ({Size(cache.CapacityBytes)})");
-        var reclaimable = (cache.Cached?.SizeBytes ?? 0) + cache.PartialBytes;
+        var reclaimable = (cache.Cached?.SizeBytes ?? 0) + cache.PartialBytes + cache.StalePartialBytes;
         if (repository.SizeBytes > cache.FreeBytes + reclaimable)
             return TooBig($"{image} ({Size(repository.SizeBytes)}) is larger than the free space of the cache ({Size(cache.FreeBytes + reclaimable)})");
 

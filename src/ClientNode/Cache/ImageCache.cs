@@ -67,8 +67,25 @@ public sealed class ImageCache
             File.Delete(file);
     }
 
+    /// <summary>The file recording which version (full MD5 of the repository's copy) the partial copy of <paramref name="name"/> is of.</summary>
+    public string PartialVersionPath(string name) => PartialPath(name) + SidecarWriter.FullSumExtension;
+
+    /// <summary>The full MD5 of the version the partial copy of <paramref name="name"/> is being fetched from, or null when unknown.</summary>
+    public string? PartialVersion(string name) => SidecarWriter.ReadChecksum(PartialVersionPath(name));
+
+    /// <summary>Starts a partial copy of <paramref name="name"/> from scratch, recording the version it is of.</summary>
+    public void BeginPartial(string name, string fullSum)
+    {
+        RemovePartial(name);
+        File.WriteAllText(PartialVersionPath(name), fullSum.ToLowerInvariant() + "\n");
+    }
+
     /// <summary>Removes the partial copy of <paramref name="name"/>.</summary>
-    public void RemovePartial(string name) => File.Delete(PartialPath(name));
+    public void RemovePartial(string name)
+    {
+        File.Delete(PartialPath(name));
+        File.Delete(PartialVersionPath(name));
+    }
 
     /// <summary>
     /// Turns a complete partial copy into the cached image: hashes it in one pass, refuses it (and deletes it) when
@@ -81,7 +98,7 @@ public sealed class ImageCache
         var digests = await SinglePassHasher.HashFileAsync(partial, cancellationToken: cancellationToken);
         if (!string.Equals(digests.FullMd5Hex, expectedFullSum, StringComparison.OrdinalIgnoreCase))
         {
-            File.Delete(partial);
+            RemovePartial(name);
             throw new CacheVerificationException(
                 $"The copy of {name} fetched into the cache has MD5 {digests.FullMd5Hex}, not the repository's {expectedFullSum.ToLowerInvariant()}; it was deleted.");
         }
@@ -90,6 +107,7 @@ public sealed class ImageCache
         await File.WriteAllTextAsync(image + SidecarWriter.SumExtension, digests.TailMd5Hex + "\n", cancellationToken);
         await File.WriteAllTextAsync(image + SidecarWriter.FullSumExtension, digests.FullMd5Hex + "\n", cancellationToken);
         File.Move(partial, image);
+        File.Delete(PartialVersionPath(name));
         return new CachedImage(name, image, digests.Size, digests.TailMd5Hex, digests.FullMd5Hex);
     }
 }

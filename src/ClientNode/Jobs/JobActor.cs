@@ -21,6 +21,7 @@ public sealed class JobActor : ReceiveActor
 {
     private sealed record Progressed(TransferProgress Progress) : INoSerializationVerificationNeeded;
     private sealed record WorkDone(long Bytes, string Note) : INoSerializationVerificationNeeded;
+    private sealed record WorkFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
     private readonly RunJob _job;
     private readonly JobRunnerSettings _settings;
@@ -42,7 +43,7 @@ public sealed class JobActor : ReceiveActor
             if (done.Note.Length > 0) _reason = $"{_reason} {done.Note}";
             Finish(JobOutcome.Succeeded, done.Bytes, "");
         });
-        Receive<Status.Failure>(failure => Finish(JobOutcome.Failed, 0, Sentence(failure.Cause)));
+        Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, Sentence(failure.Cause)));
     }
 
     public static Props Props(RunJob job, JobRunnerSettings settings) => Akka.Actor.Props.Create(() => new JobActor(job, settings));
@@ -139,7 +140,7 @@ public sealed class JobActor : ReceiveActor
         var self = Self;
         var progress = new Progress(p => self.Tell(new Progressed(p)));
         var token = _cancel.Token;
-        Task.Run(() => work(progress, token), token).PipeTo(Self);
+        Task.Run(() => work(progress, token), token).PipeTo(Self, failure: e => new WorkFailed(e));
     }
 
     private void Finish(JobOutcome outcome, long bytes, string error)

@@ -21,7 +21,7 @@ public static class CaptureUpload
         if (string.IsNullOrEmpty(filesystem) && options.Tool != Imaging.Formats.CloneTool.Dd)
             throw new PipelineRefusedException($"No filesystem was found on {partition}; there is nothing to capture with {options.Tool}.");
         if (options.CheckFilesystem && !string.IsNullOrEmpty(filesystem))
-            await FilesystemCheck.EnsureCleanAsync(filesystem, partition, cancellationToken);
+            await PreCaptureCheck.EnsureCleanAsync(filesystem, partition, cancellationToken);
 
         var content = new CaptureContent(partition, options with { Filesystem = filesystem, CheckFilesystem = false }, progress);
         await repository.UploadAsync(image, content, cancellationToken);

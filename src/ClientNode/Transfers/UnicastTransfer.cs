@@ -30,7 +30,13 @@ public sealed class UnicastTransfer : ITransferPath
         var image = request.Image;
         var partial = cache.PartialPath(image.Name);
         var resumedFrom = cache.PartialBytes(image.Name);
-        if (resumedFrom > image.SizeBytes) { cache.RemovePartial(image.Name); resumedFrom = 0; }
+        // A partial copy resumes only when it is of the repository's current version (recorded beside it when it began).
+        if (resumedFrom == 0 || resumedFrom > image.SizeBytes
+            || !string.Equals(cache.PartialVersion(image.Name), image.FullSum, StringComparison.OrdinalIgnoreCase))
+        {
+            cache.BeginPartial(image.Name, image.FullSum);
+            resumedFrom = 0;
+        }
         var meter = new ProgressMeter(progress, image.SizeBytes, resumedFrom);
         long fetched = 0;
 
@@ -41,7 +47,7 @@ public sealed class UnicastTransfer : ITransferPath
             {
                 // The partial copy does not fit the repository's file any more: start over.
                 response.Dispose();
-                cache.RemovePartial(image.Name);
+                cache.BeginPartial(image.Name, image.FullSum);
                 resumedFrom = 0;
                 response = await request.Repository.GetImageAsync(image.Name, 0, image.FullSum, cancellationToken);
             }
