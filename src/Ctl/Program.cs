@@ -18,6 +18,9 @@ namespace OgActors.Ctl
         [
             ClusterCommands.Create,
             ComputerCommands.Create,
+            // Until the image palette (ImageCommands) lands: `ogctl image info PATH`, which needs no cluster.
+            // When it does, add ImageInfoCommand.Create() to it and drop this line.
+            _ => new Command("image", "images") { ImageInfoCommand.Create() },
         ];
 
         public static RootCommand Build(CtlContext ctx, IEnumerable<Func<CtlContext, Command>>? palettes = null)

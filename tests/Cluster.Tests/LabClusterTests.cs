@@ -13,7 +13,7 @@ namespace OgActors.Cluster.Tests;
 /// The walking skeleton end to end, in one process: a coordinator and a repository form a cluster, three client nodes
 /// register through ClusterClient, and the registry follows them as they stop, vanish and come back.
 /// </summary>
-public sealed class LabClusterTests(LabFixture fixture) : IClassFixture<LabFixture>
+public sealed class LabClusterTests(LabFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<LabFixture>
 {
     private static readonly TimeSpan OfflineDeadline = TimeSpan.FromSeconds(10);
     private readonly Lab.AllInOneLab _lab = fixture.Lab;
@@ -77,6 +77,7 @@ public sealed class LabClusterTests(LabFixture fixture) : IClassFixture<LabFixtu
         status.Since.Should().BeAfter(before.Since);
         clock.Elapsed.Should().BeLessThan(OfflineDeadline);
 
+        output.WriteLine($"clean stop noticed after {clock.Elapsed.TotalSeconds:0.0} s");
         await _lab.StartComputerAsync("pc02");
         await Eventually.Within(TimeSpan.FromSeconds(15), async () => (await _lab.ComputersAsync()).Single(c => c.Name == "pc02").Online,
             "pc02 online again after its restart");
@@ -91,6 +92,7 @@ public sealed class LabClusterTests(LabFixture fixture) : IClassFixture<LabFixtu
             "pc03 offline after its power cut");
         (await _lab.ComputersAsync()).Single(c => c.Name == "pc03").OfflineReason.Should().BeOneOf("unreachable", "agent stopped");
         took.Should().BeLessThan(OfflineDeadline);
+        output.WriteLine($"power cut noticed after {took.TotalSeconds:0.0} s");
 
         ClusterApi.View(_lab.Coordinator.Cluster).Members.Should().HaveCount(2).And.OnlyContain(m => m.Status == "Up" && m.Reachability == "reachable");
         (await _lab.ComputersAsync()).Where(c => c.Name != "pc03").Should().OnlyContain(c => c.Online);
@@ -129,6 +131,7 @@ public sealed class LabClusterTests(LabFixture fixture) : IClassFixture<LabFixtu
             await process.WaitForExitAsync();
             var took = await Eventually.Within(OfflineDeadline, async () => (await Status())?.Online == false, "pc-proc offline after SIGKILL");
             took.Should().BeLessThan(OfflineDeadline);
+            output.WriteLine($"SIGKILL noticed after {took.TotalSeconds:0.0} s");
             ClusterApi.View(_lab.Coordinator.Cluster).Members.Should().OnlyContain(m => m.Status == "Up");
 
             process = Start();

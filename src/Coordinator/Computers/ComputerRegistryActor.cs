@@ -37,7 +37,7 @@ public sealed class ComputerRegistryActor : ReceivePersistentActor
         Command<RegisterComputer>(Register);
         Command<UnregisterComputer>(Unregister);
         Command<Terminated>(AgentTerminated);
-        Command<ListComputers>(_ => Sender.Tell(new ComputerList(_state.All())));
+        Command<ListComputers>(q => Sender.Tell(new ComputerList(q.OnlineOnly ? [.. _state.All().Where(c => c.Online)] : _state.All())));
         Command<GetComputer>(q => Sender.Tell((object?)_state.Status(q.Name) ?? new Refused($"No computer is named '{q.Name}'.")));
         Command<SaveSnapshotSuccess>(_ => { });
         Command<SaveSnapshotFailure>(f => _log.Warning("Computer registry snapshot failed: {0}", f.Cause.Message));

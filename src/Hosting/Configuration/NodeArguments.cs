@@ -33,7 +33,9 @@ public sealed record NodeArguments(NodeRole Role, string? ConfigFile, string Env
             string? inline = null;
             var eq = arg.IndexOf('=');
             if (arg.StartsWith("--") && eq > 0) { inline = arg[(eq + 1)..]; arg = arg[..eq]; }
-            string Value() => inline ?? (i + 1 < args.Length ? args[++i] : throw new SettingsException($"The option {arg} needs a value."));
+            string Value() => inline ?? (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
+                ? args[++i]
+                : throw new SettingsException($"The option {arg} needs a value."));
 
             if (arg == "--config") { configFile = Value(); continue; }
             if (arg == "--set")

@@ -28,9 +28,9 @@ public sealed record UnregisterComputer(string Name, IActorRef Agent) : ICompute
 [Manifest("computer.unregistered")]
 public sealed record ComputerUnregistered(string Name) : IComputerRegistryMessage;
 
-/// <summary>Query: every known computer, online or not.</summary>
+/// <summary>Query: every known computer, or only the online ones.</summary>
 [Manifest("computer.list")]
-public sealed record ListComputers : IComputerRegistryMessage;
+public sealed record ListComputers(bool OnlineOnly = false) : IComputerRegistryMessage;
 
 /// <summary>Reply to <see cref="ListComputers"/>, sorted by name.</summary>
 [Manifest("computer.list-reply")]
