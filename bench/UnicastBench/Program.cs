@@ -41,8 +41,12 @@ system.ActorOf(RepositoryActor.Props(settings, DistributedPubSub.Get(system).Med
 var builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.UseUrls(url);
 builder.Logging.ClearProviders();
-if (int.TryParse(Environment.GetEnvironmentVariable("OG_BENCH_RESPONSE_BUFFER_KB"), out var kb))
-    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxResponseBufferSize = kb * 1024L);
+// As the repository host runs it; OG_BENCH_RESPONSE_BUFFER_KB overrides the response buffer to compare.
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.ConfigureForUnicast();
+    if (int.TryParse(Environment.GetEnvironmentVariable("OG_BENCH_RESPONSE_BUFFER_KB"), out var kb)) k.Limits.MaxResponseBufferSize = kb * 1024L;
+});
 var app = builder.Build();
 app.MapUnicastService(view);
 await app.StartAsync();

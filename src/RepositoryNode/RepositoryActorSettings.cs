@@ -15,6 +15,12 @@ public sealed record RepositoryActorSettings
     /// <summary>The base URL of this node's unicast HTTP service, as computers reach it (e.g. http://10.0.0.5:8070).</summary>
     public string HttpAddress { get; init; } = "http://127.0.0.1:8070";
 
+    /// <summary>
+    /// The unicast address as bound, when only known after the web host started (port 0 in the lab); wins over
+    /// <see cref="HttpAddress"/> in announcements.
+    /// </summary>
+    public Func<string>? HttpAddressResolver { get; init; }
+
     /// <summary>The tracker announce URL written into every .torrent.</summary>
     public string AnnounceUrl { get; init; } = "http://127.0.0.1:6969/announce";
 
@@ -32,4 +38,32 @@ public sealed record RepositoryActorSettings
 
     /// <summary>Images inspected and hashed at once. Default: 2 (hashing is disk-bound; more only thrashes one disk).</summary>
     public int MaxConcurrentIncorporations { get; init; } = 2;
+}
+
+public static class RepositoryActorSettingsHocon
+{
+    /// <summary>
+    /// Reads the incorporation and announcement keys of <c>og.repository</c> (all optional; defaults above):
+    /// <c>announce-url</c>, <c>computer-cache</c>, <c>settle-time</c>, <c>rescan-interval</c>, <c>announce-interval</c>,
+    /// <c>max-concurrent-incorporations</c>. Name, images directory and HTTP address come from the host's settings.
+    /// </summary>
+    public static RepositoryActorSettings From(Akka.Configuration.Config config, string name, string imagesDirectory, string httpAddress)
+    {
+        var defaults = new RepositoryActorSettings();
+        var section = config.GetConfig("og.repository");
+        if (section is null || section.IsEmpty)
+            return defaults with { Name = name, ImagesDirectory = imagesDirectory, HttpAddress = httpAddress };
+        return new RepositoryActorSettings
+        {
+            Name = name,
+            ImagesDirectory = imagesDirectory,
+            HttpAddress = httpAddress,
+            AnnounceUrl = section.GetString("announce-url", defaults.AnnounceUrl),
+            IsComputerCache = section.GetBoolean("computer-cache", defaults.IsComputerCache),
+            SettleTime = section.GetTimeSpan("settle-time", defaults.SettleTime),
+            RescanInterval = section.GetTimeSpan("rescan-interval", defaults.RescanInterval),
+            AnnounceInterval = section.GetTimeSpan("announce-interval", defaults.AnnounceInterval),
+            MaxConcurrentIncorporations = section.GetInt("max-concurrent-incorporations", defaults.MaxConcurrentIncorporations),
+        };
+    }
 }

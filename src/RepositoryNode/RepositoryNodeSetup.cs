@@ -1,6 +1,7 @@
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OgActors.RepositoryNode.Catalog;
 using OgActors.RepositoryNode.Incorporation;
@@ -26,6 +27,17 @@ public static class RepositoryNodeSetup
             var mediator = DistributedPubSub.Get(system).Mediator;
             registry.Register<RepositoryActor>(system.ActorOf(RepositoryActor.Props(settings, mediator, view), "repository"));
         });
+
+    /// <summary>
+    /// Kestrel limits for the unicast service: a 1 MiB response buffer (default 64 KiB; fewer pipe stalls on big
+    /// files, see bench/unicast-vs-curl.sh) and no global request body limit (uploads lift it per request anyway).
+    /// </summary>
+    public static KestrelServerOptions ConfigureForUnicast(this KestrelServerOptions kestrel)
+    {
+        kestrel.Limits.MaxResponseBufferSize = 1 << 20;
+        kestrel.Limits.MaxRequestBodySize = null;
+        return kestrel;
+    }
 
     /// <summary>Maps the unicast service (GET/HEAD/PUT /images/...) with the registered catalog.</summary>
     public static IEndpointRouteBuilder MapUnicastService(this IEndpointRouteBuilder app) =>

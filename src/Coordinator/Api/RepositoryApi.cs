@@ -12,13 +12,14 @@ using OgActors.Messages.Repositories;
 namespace OgActors.Coordinator.Api;
 
 /// <summary>
-/// The operator API of repositories and image files (behind the API's bearer token):
+/// The operator API of repositories and image files, mapped on the coordinator's authenticated <c>/api</c> group
+/// (routes below are relative to it):
 /// <list type="bullet">
-/// <item>GET /api/repositories — every repository: name, address, free/total space, cache flag, online, image count;</item>
-/// <item>GET /api/repositories/{name} — one repository with its catalog;</item>
-/// <item>GET /api/repositories/{name}/images — its catalog (name, size, info, sums, state, time);</item>
-/// <item>POST /api/images/import {path, name?, repo?, folder?} — import a path on the repository node;</item>
-/// <item>DELETE /api/images/{name}?repo=&amp;folder=&amp;purge= — delete an image file (kept as .ant unless purge).</item>
+/// <item>GET /repositories[?caches=false] — every repository: name, address, free/total space, cache flag, online, image count;</item>
+/// <item>GET /repositories/{name} — one repository with its catalog;</item>
+/// <item>GET /repositories/{name}/images — its catalog (name, size, info, sums, state, time);</item>
+/// <item>POST /images/import {path, name?, repo?, folder?} — import a path on the repository node;</item>
+/// <item>DELETE /images/{name}?repo=&amp;folder=&amp;purge= — delete an image file (kept as .ant unless purge).</item>
 /// </list>
 /// Errors are <c>{"error": "one sentence"}</c> with 400/404/409.
 /// </summary>
@@ -37,22 +38,22 @@ public static class RepositoryApi
     public sealed record RepositorySummary(string Name, string HttpAddress, long FreeBytes, long TotalBytes, bool IsComputerCache,
         bool CanBeAssigned, bool Online, DateTimeOffset LastSeen, int ImageCount);
 
-    public static IEndpointRouteBuilder MapRepositoryApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapRepositoryApi(this IEndpointRouteBuilder api)
     {
-        app.MapGet("/api/repositories", async (IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
+        api.MapGet("/repositories", async (bool? caches, IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
         {
-            var list = await registry.ActorRef.Ask<RepositoryList>(new ListRepositories(), QueryTimeout, ct);
+            var list = await registry.ActorRef.Ask<RepositoryList>(new ListRepositories(caches ?? true), QueryTimeout, ct);
             return Results.Json(list.Repositories.Select(r => new RepositorySummary(r.Name, r.HttpAddress, r.FreeBytes, r.TotalBytes,
                 r.IsComputerCache, r.CanBeAssigned, r.Online, r.LastSeen, r.Images.Count)), Json);
         });
 
-        app.MapGet("/api/repositories/{name}", async (string name, IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
+        api.MapGet("/repositories/{name}", async (string name, IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
             Reply(await registry.ActorRef.Ask<object>(new GetRepository(name), QueryTimeout, ct), r => r));
 
-        app.MapGet("/api/repositories/{name}/images", async (string name, IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
+        api.MapGet("/repositories/{name}/images", async (string name, IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
             Reply(await registry.ActorRef.Ask<object>(new GetRepository(name), QueryTimeout, ct), r => ((RepositoryStatus)r).Images));
 
-        app.MapPost("/api/images/import", async (ImportRequest request, IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
+        api.MapPost("/images/import", async (ImportRequest request, IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.Path))
                 return Error(StatusCodes.Status400BadRequest, "Say which path to import.");
@@ -60,13 +61,13 @@ public static class RepositoryApi
             return Reply(await registry.ActorRef.Ask<object>(new ImportImageInto(request.Repo, command), CommandTimeout, ct), r => r);
         });
 
-        app.MapDelete("/api/images/{name}", async (string name, string? repo, string? folder, bool? purge,
+        api.MapDelete("/images/{name}", async (string name, string? repo, string? folder, bool? purge,
             IRequiredActor<RepositoryRegistryActor> registry, CancellationToken ct) =>
         {
             var command = new DeleteImageFile(name, folder ?? "", purge ?? false);
             return Reply(await registry.ActorRef.Ask<object>(new DeleteImageIn(repo, command), QueryTimeout, ct), r => r);
         });
-        return app;
+        return api;
     }
 
     private static IResult Reply(object reply, Func<object, object> body) => reply switch

@@ -36,7 +36,8 @@ public sealed class RepositoryRegistryActor : ReceiveActor
         Receive<RepositoryAnnounced>(OnAnnounced);
         Receive<Terminated>(OnTerminated);
         Receive<SubscribeAck>(_ => _mediator.Tell(new Publish(Topics.RepositoryDiscovery, new RequestRepositoryAnnouncements(DateTimeOffset.UtcNow))));
-        Receive<ListRepositories>(_ => Sender.Tell(new RepositoryList(_repositories.Values
+        Receive<ListRepositories>(m => Sender.Tell(new RepositoryList(_repositories.Values
+            .Where(k => m.IncludeComputerCaches || !k.Last.IsComputerCache)
             .OrderBy(k => k.Last.IsComputerCache).ThenBy(k => k.Last.Name).Select(Status).ToList())));
         Receive<GetRepository>(m => Sender.Tell(_repositories.TryGetValue(m.Name, out var known)
             ? Status(known)

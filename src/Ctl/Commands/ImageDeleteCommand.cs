@@ -10,17 +10,19 @@ namespace OgActors.Ctl.Commands;
 /// </summary>
 public static class ImageDeleteCommand
 {
-    public static Command Create(Func<ParseResult, HttpClient> connect, IAnsiConsole? console = null)
+    public static Command Create(Func<ParseResult, HttpClient> connect, Option<bool>? json = null, IAnsiConsole? console = null)
     {
         var name = new Argument<string>("NAME") { Description = "Canonical name of the image (OU/NAME for an OU sub-folder)." };
         var repo = new Option<string?>("--repo") { Description = "Repository (needed when several hold the image)." };
         var folder = new Option<string?>("--folder") { Description = "OU sub-folder of the images directory." };
         var purge = new Option<bool>("--purge") { Description = "Keep no .ant backup (and remove an older one)." };
-        var json = CtlHttp.JsonOption();
+        var shared = json;
+        json ??= CtlHttp.JsonOption();
         var command = new Command("delete", "Delete an image file from a repository (kept as NAME.img.ant unless --purge).")
         {
-            name, repo, folder, purge, json,
+            name, repo, folder, purge,
         };
+        if (shared is null) command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             var output = console ?? AnsiConsole.Console;

@@ -12,17 +12,19 @@ namespace OgActors.Ctl.Commands;
 /// </summary>
 public static class ImageImportCommand
 {
-    public static Command Create(Func<ParseResult, HttpClient> connect, IAnsiConsole? console = null)
+    public static Command Create(Func<ParseResult, HttpClient> connect, Option<bool>? json = null, IAnsiConsole? console = null)
     {
         var path = new Argument<string>("PATH") { Description = "What to import, as a path on the repository node." };
         var name = new Option<string?>("--name") { Description = "Canonical name (for a directory: the prefix of <name>-<partition>)." };
         var repo = new Option<string?>("--repo") { Description = "Repository to import into (needed when there are several)." };
         var folder = new Option<string?>("--folder") { Description = "OU sub-folder of the images directory." };
-        var json = CtlHttp.JsonOption();
+        var shared = json;
+        json ??= CtlHttp.JsonOption();
         var command = new Command("import", "Import an image made elsewhere (split set, Clonezilla/FOG directory, another OpenGnsys server's image).")
         {
-            path, name, repo, folder, json,
+            path, name, repo, folder,
         };
+        if (shared is null) command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             var output = console ?? AnsiConsole.Console;
@@ -32,7 +34,10 @@ public static class ImageImportCommand
             {
                 Content = JsonContent.Create(new { path = source, name = parse.GetValue(name), repo = parse.GetValue(repo), folder = parse.GetValue(folder) }),
             };
-            var (ok, body) = await CtlHttp.SendAsync(connect(parse), request, output, ct);
+            var http = connect(parse);
+            try { http.Timeout = Timeout.InfiniteTimeSpan; } // joining and copying a big image takes minutes
+            catch (InvalidOperationException) { } // a client already used keeps its own timeout
+            var (ok, body) = await CtlHttp.SendAsync(http, request, output, ct);
             if (!ok) return 1;
             if (parse.GetValue(json)) { CtlHttp.WriteJson(output, body); return 0; }
             var repository = body.GetProperty("repository").GetString();

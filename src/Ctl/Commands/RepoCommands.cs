@@ -13,18 +13,19 @@ namespace OgActors.Ctl.Commands;
 public static class RepoCommands
 {
     /// <param name="connect">Gives an HttpClient on the coordinator's API (base address and bearer token set).</param>
-    public static Command Create(Func<ParseResult, HttpClient> connect, IAnsiConsole? console = null)
+    public static Command Create(Func<ParseResult, HttpClient> connect, Option<bool>? json = null, IAnsiConsole? console = null)
     {
         var repo = new Command("repo", "Repositories: their space and their images.");
-        repo.Subcommands.Add(List(connect, console));
-        repo.Subcommands.Add(Images(connect, console));
+        repo.Subcommands.Add(List(connect, json, console));
+        repo.Subcommands.Add(Images(connect, json, console));
         return repo;
     }
 
-    private static Command List(Func<ParseResult, HttpClient> connect, IAnsiConsole? console)
+    private static Command List(Func<ParseResult, HttpClient> connect, Option<bool>? shared, IAnsiConsole? console)
     {
-        var json = CtlHttp.JsonOption();
-        var command = new Command("list", "Repositories: address, free/total space, image count.") { json };
+        var json = shared ?? CtlHttp.JsonOption();
+        var command = new Command("list", "Repositories: address, free/total space, image count.");
+        if (shared is null) command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             var output = console ?? AnsiConsole.Console;
@@ -44,11 +45,12 @@ public static class RepoCommands
         return command;
     }
 
-    private static Command Images(Func<ParseResult, HttpClient> connect, IAnsiConsole? console)
+    private static Command Images(Func<ParseResult, HttpClient> connect, Option<bool>? shared, IAnsiConsole? console)
     {
-        var json = CtlHttp.JsonOption();
+        var json = shared ?? CtlHttp.JsonOption();
         var name = new Argument<string>("REPO") { Description = "The repository's name (see ogctl repo list)." };
-        var command = new Command("images", "The images of a repository: size, tool:compressor:fs:sizeKB, sums, state, time.") { name, json };
+        var command = new Command("images", "The images of a repository: size, tool:compressor:fs:sizeKB, sums, state, time.") { name };
+        if (shared is null) command.Options.Add(json);
         command.SetAction(async (parse, ct) =>
         {
             var output = console ?? AnsiConsole.Console;

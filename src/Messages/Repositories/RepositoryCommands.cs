@@ -27,6 +27,6 @@ public sealed record ImportedImage(string CanonicalName, string Folder, IReadOnl
 [Manifest("repo.import-completed")]
 public sealed record ImportCompleted(string Repository, IReadOnlyList<ImportedImage> Images) : IOgMessage;
 
-/// <summary>Reply: <see cref="RepositoryAnnounced"/> (the current catalog).</summary>
+/// <summary>Reply: <see cref="RepositoryAnnounced"/> (the current catalog; only OU <paramref name="Folder"/>'s images when given, "" = the root).</summary>
 [Manifest("repo.get-catalog")]
-public sealed record GetRepositoryCatalog : IRepositoryCommand;
+public sealed record GetRepositoryCatalog(string? Folder = null) : IRepositoryCommand;

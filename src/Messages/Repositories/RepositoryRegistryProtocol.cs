@@ -3,9 +3,9 @@ namespace OgActors.Messages.Repositories;
 /// <summary>Queries the coordinator's RepositoryRegistryActor answers.</summary>
 public interface IRepositoryRegistryQuery : IOgMessage;
 
-/// <summary>Reply: <see cref="RepositoryList"/>.</summary>
+/// <summary>Reply: <see cref="RepositoryList"/>; computers' caches registered as repositories only when asked for.</summary>
 [Manifest("repo.registry.list")]
-public sealed record ListRepositories : IRepositoryRegistryQuery;
+public sealed record ListRepositories(bool IncludeComputerCaches = true) : IRepositoryRegistryQuery;
 
 /// <summary>The coordinator's view of one repository.</summary>
 [Manifest("repo.registry.status")]

@@ -44,13 +44,14 @@ public sealed class ImageFiles(string imagesDirectory, ImageKey key)
         if (parts.Length > 2) return null;
         var folder = parts.Length == 2 ? parts[0] : "";
         var file = parts[^1];
-        var at = file.IndexOf(ImageKey.Extension, StringComparison.Ordinal);
+        // The last ".img" that ends the name or is followed by a suffix: "a.img.b.img.sum" belongs to "a.img.b".
+        var at = file.LastIndexOf(ImageKey.Extension, StringComparison.Ordinal);
         while (at > 0)
         {
             var rest = file[(at + ImageKey.Extension.Length)..];
             if (rest.Length == 0 || rest.StartsWith('.'))
                 return new ImageKey(folder, file[..at]);
-            at = file.IndexOf(ImageKey.Extension, at + 1, StringComparison.Ordinal);
+            at = file.LastIndexOf(ImageKey.Extension, at - 1, StringComparison.Ordinal);
         }
         return null;
     }

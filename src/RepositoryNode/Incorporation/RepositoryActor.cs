@@ -74,7 +74,11 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         Receive<AnnounceNow>(_ => Announce());
         Receive<RequestRepositoryAnnouncements>(_ => Announce());
         Receive<SubscribeAck>(_ => { });
-        Receive<GetRepositoryCatalog>(_ => Sender.Tell(Announcement()));
+        Receive<GetRepositoryCatalog>(m =>
+        {
+            var catalog = Announcement();
+            Sender.Tell(m.Folder is null ? catalog : catalog with { Images = catalog.Images.Where(i => i.Folder == m.Folder).ToList() });
+        });
         Receive<DeleteImageFile>(Delete);
         Receive<ImportImage>(Import);
     }
@@ -281,7 +285,10 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { }
         var images = _entries.Values.OrderBy(e => e.Key.Folder).ThenBy(e => e.Key.Name).Select(e => e.ToMessage()).ToList();
-        return new RepositoryAnnounced(_settings.Name, _settings.HttpAddress, free, total, _settings.IsComputerCache, images, Self,
+        string address;
+        try { address = _settings.HttpAddressResolver?.Invoke() ?? _settings.HttpAddress; }
+        catch (InvalidOperationException) { address = _settings.HttpAddress; } // the web host is not started yet
+        return new RepositoryAnnounced(_settings.Name, address, free, total, _settings.IsComputerCache, images, Self,
             DateTimeOffset.UtcNow);
     }
 

@@ -59,3 +59,22 @@ public sealed class DeleteTests : RepositoryTestBase
         File.Exists(image).Should().BeTrue();
     }
 }
+
+/// <summary>The catalog a repository answers with, whole or for one OU folder.</summary>
+public sealed class CatalogQueryTests : RepositoryTestBase
+{
+    [Fact]
+    public async Task The_catalog_lists_every_image_or_those_of_one_folder()
+    {
+        ArriveByRename(TestImages.Lzop(1), "root1");
+        ArriveByRename(TestImages.Lzop(1), "ou1img", folder: "ou1");
+        ExpectFileEvent<ImageFileAvailable>(e => e.CanonicalName == "root1");
+        ExpectFileEvent<ImageFileAvailable>(e => e.CanonicalName == "ou1img");
+
+        var all = await Repository.Ask<RepositoryAnnounced>(new GetRepositoryCatalog(), TimeSpan.FromSeconds(5));
+        all.Images.Select(i => i.CanonicalName).Should().BeEquivalentTo(["root1", "ou1img"]);
+        all.Images.Should().OnlyContain(i => i.State == ImageFileState.Ready);
+        var ou = await Repository.Ask<RepositoryAnnounced>(new GetRepositoryCatalog("ou1"), TimeSpan.FromSeconds(5));
+        ou.Images.Should().ContainSingle().Which.CanonicalName.Should().Be("ou1img");
+    }
+}

@@ -37,12 +37,12 @@ public sealed class OgctlRepoPaletteTests : RepositoryTestBase
         builder.Services.AddSingleton(registry);
         builder.Services.AddSingleton<IRequiredActor<RepositoryRegistryActor>>(new RequiredActor<RepositoryRegistryActor>(registry));
         _api = builder.Build();
-        _api.MapRepositoryApi();
+        _api.MapGroup("/api").MapRepositoryApi();
         await _api.StartAsync();
         _apiClient = new HttpClient { BaseAddress = new Uri(_api.Urls.First() + "/") };
     }
 
-    public new async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (_api is not null) await _api.DisposeAsync();
         await base.DisposeAsync();
@@ -56,8 +56,8 @@ public sealed class OgctlRepoPaletteTests : RepositoryTestBase
             Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 250;
-        var image = new Command("image") { ImageImportCommand.Create(_ => _apiClient, console), ImageDeleteCommand.Create(_ => _apiClient, console) };
-        var root = new RootCommand("ogctl") { RepoCommands.Create(_ => _apiClient, console), image };
+        var image = new Command("image") { ImageImportCommand.Create(_ => _apiClient, console: console), ImageDeleteCommand.Create(_ => _apiClient, console: console) };
+        var root = new RootCommand("ogctl") { RepoCommands.Create(_ => _apiClient, console: console), image };
         var exit = await root.Parse(args).InvokeAsync();
         return (exit, writer.ToString());
     }

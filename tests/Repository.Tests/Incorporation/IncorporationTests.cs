@@ -165,3 +165,17 @@ public sealed class RestartTests : RepositoryTestBase
         File.GetLastWriteTimeUtc(image + ".full.sum").Should().Be(sidecarTime, "nothing was hashed again");
     }
 }
+
+public sealed class UnsafeNameTests : RepositoryTestBase
+{
+    [Fact]
+    public void A_file_whose_name_is_not_a_canonical_name_is_reported_without_being_read()
+    {
+        var image = Path.Combine(ImagesDirectory, "my image.v2.img");
+        File.Copy(TestImages.Lzop(1), image);
+        var rejected = ExpectFileEvent<ImageFileRejected>(e => e.CanonicalName == "my image.v2");
+        rejected.Reason.Should().Contain("not a valid canonical name");
+        File.Exists(image + ".error").Should().BeFalse("the repository writes nothing beside a file it must not read");
+        File.Exists(image + ".sum").Should().BeFalse();
+    }
+}

@@ -65,6 +65,8 @@ public sealed class RepositoryRegistryTests : RepositoryTestBase
         var status = await WaitForAsync(registry, "pc01-cache", r => r.Online);
         status.CanBeAssigned.Should().BeFalse();
         status.IsComputerCache.Should().BeTrue();
+        (await registry.Ask<RepositoryList>(new ListRepositories(IncludeComputerCaches: false), TimeSpan.FromSeconds(5)))
+            .Repositories.Select(r => r.Name).Should().Equal("repo-test");
 
         // Imports go to the one assignable repository, never to a cache.
         var reply = await registry.Ask<object>(new ImportImageInto(null, new ImportImage("/nonexistent", null, "")), TimeSpan.FromSeconds(30));

@@ -72,7 +72,7 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
 
         View = new CatalogView(ImagesDirectory);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls("http://127.0.0.1:0").ConfigureKestrel(k => k.ConfigureForUnicast());
         builder.Logging.ClearProviders();
         _web = builder.Build();
         _web.MapUnicastService(View);
@@ -88,7 +88,7 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     protected IActorRef StartRepositoryActor(string name = "repository") =>
         Sys.ActorOf(RepositoryActor.Props(Settings with { HttpAddress = BaseUrl }, Mediator, View), name);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http?.Dispose();
         if (_web is not null) await _web.DisposeAsync();

@@ -9,6 +9,11 @@ internal static class TestImages
     private static readonly string Root = Path.Combine(Path.GetTempPath(), $"og-repo-test-images-{Environment.ProcessId}");
     private static readonly Lock Gate = new();
 
+    static TestImages() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    };
+
     /// <summary>The uncompressed partclone stream of variant <paramref name="variant"/>.</summary>
     public static string PartcloneStream(int variant)
     {
