@@ -2,8 +2,16 @@ using BenchmarkDotNet.Running;
 
 namespace OgActors.Bench;
 
-/// <summary>In-process benchmarks: `dotnet run -c Release --project bench/Bench -- --filter '*'`.</summary>
+/// <summary>
+/// In-process benchmarks: `dotnet run -c Release --project bench/Bench -- --filter '*'`.
+/// `run-capture|run-restore|run-sidecars` run one library operation for the bench/*.sh scripts (see LibraryRunner).
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (LibraryRunner.Handles(args)) return LibraryRunner.Run(args);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -1,3 +1,6 @@
+using OgActors.Imaging.Formats;
+using OgActors.Imaging.Volumes;
+
 namespace OgActors.Imaging.Inspection;
 
 /// <summary>
@@ -7,8 +10,48 @@ namespace OgActors.Imaging.Inspection;
 public static class ImageInspector
 {
     /// <summary>One entry for a file or split set; one per partition for an image directory.</summary>
-    public static IReadOnlyList<PartitionImageInfo> Inspect(string path) => throw new NotImplementedException("issue 3");
+    public static IReadOnlyList<PartitionImageInfo> Inspect(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ImageFormatException("No image path was given.");
+        if (Directory.Exists(path)) return ImageDirectory.Inspect(path);
+        return [InspectFile(path)];
+    }
+
+    /// <summary>Inspects one image file, or the split set whose first volume it is (<c>.000</c>, <c>.aa</c> …).</summary>
+    public static PartitionImageInfo InspectFile(string path, string? partitionName = null)
+    {
+        if (!File.Exists(path))
+            throw ImageFormatException.In(path, Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/") ? "no such file" : "no such file or directory");
+        if (SplitVolumes.IsLaterVolume(path))
+            throw ImageFormatException.In(path, "this is a later volume of a split image; inspect its first volume instead");
+        IReadOnlyList<string> volumes;
+        long stored;
+        try
+        {
+            volumes = SplitVolumes.Discover(path);
+            stored = SplitVolumes.StoredSize(volumes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ImageFormatException.In(path, $"cannot be read ({HeadReader.Clause(e)})");
+        }
+
+        var stream = new VolumeSetStream(volumes);
+        using var guarded = new HeadReader.ReadGuard(stream, () => stream.CurrentVolume);
+        var head = HeadReader.Read(guarded, stored, path, sourceIsPartial: false);
+        var ctx = new HeadContext(path, head.Compressor, stored, head.ReachedEnd, volumes, head.StreamLength);
+        return HeadParser.Parse(head.Span, ctx) with { PartitionName = partitionName };
+    }
 
     /// <summary>Inspects the decompressable head of a stream (at least the first 1 MiB, or all of it if shorter).</summary>
-    public static PartitionImageInfo InspectHead(ReadOnlySpan<byte> head, long storedSize) => throw new NotImplementedException("issue 3");
+    public static PartitionImageInfo InspectHead(ReadOnlySpan<byte> head, long storedSize)
+    {
+        const string where = "the image stream";
+        if (head.Length == 0) throw ImageFormatException.In(where, storedSize == 0 ? "the image is empty" : "the head given is empty");
+        bool whole = storedSize <= head.Length;
+        using var source = new MemoryStream(head.ToArray(), writable: false);
+        var decoded = HeadReader.Read(source, head.Length, where, sourceIsPartial: !whole);
+        var ctx = new HeadContext(where, decoded.Compressor, Math.Max(storedSize, head.Length), whole && decoded.ReachedEnd, [], decoded.StreamLength);
+        return HeadParser.Parse(decoded.Span, ctx);
+    }
 }

@@ -27,4 +27,13 @@ public sealed record PartitionImageInfo(
     public string OgLine => $"{ToolName}:{Compressor.ToString().ToUpperInvariant()}:{Filesystem}:{RequiredSizeKiB}";
 
     public string ToolName => Tool.ToString().ToUpperInvariant();
+
+    /// <summary>Blocks covered by one stored checksum (partclone v2; 1 for v1; 0 when there are none).</summary>
+    public int BlocksPerChecksum { get; init; }
+
+    /// <summary>The integrity checks inspection ran and passed, e.g. "header CRC32", "bitmap CRC32", "bitmap used-block count".</summary>
+    public IReadOnlyList<string> Verified { get; init; } = [];
+
+    /// <summary>What could not be checked from the head (e.g. a bitmap larger than the inspection bound); empty when nothing was skipped.</summary>
+    public string Unverified { get; init; } = "";
 }

@@ -1,0 +1,37 @@
+namespace OgActors.Imaging.Compression;
+
+/// <summary>A read-only stream that first replays bytes already read (e.g. a sniffed magic), then continues with the source.</summary>
+public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen = false) : Stream
+{
+    private ReadOnlyMemory<byte> _prefix = prefix;
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_prefix.Length > 0)
+        {
+            int n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+        return rest.Read(buffer);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !leaveOpen) rest.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

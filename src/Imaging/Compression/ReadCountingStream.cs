@@ -1,0 +1,35 @@
+namespace OgActors.Imaging.Compression;
+
+/// <summary>
+/// Passes reads through, counts them as <see cref="Position"/> (some decoders, e.g. SharpCompress's XZStream, ask for it),
+/// and disposes the inner stream only when asked to.
+/// </summary>
+public sealed class ReadCountingStream(Stream inner, bool leaveOpen = false) : Stream
+{
+    private long _read;
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = inner.Read(buffer);
+        _read += n;
+        return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !leaveOpen) inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
