@@ -25,9 +25,9 @@ public sealed class ApiTests
             HttpStatusCode.BadRequest, "The IP address 10.0.0.1 is outside classroom aula1's network 172.17.36.0/24.");
         await Expect(alice.PostAsJsonAsync("api/classrooms/nope/computers", new { name = "pc02", ip = "10.0.0.1", mac = "52:54:00:12:34:57" }),
             HttpStatusCode.NotFound, "Classroom nope does not exist.");
-        await Expect(alice.PutAsJsonAsync("api/classrooms/aula1/multicast", new { port = 9001 }), HttpStatusCode.BadRequest,
+        await Expect(alice.PostAsJsonAsync("api/classrooms/aula1/multicast", new { port = 9001 }), HttpStatusCode.BadRequest,
             "The multicast port 9001 must be even and between 9000 and 9098 (9000, 9002, …).");
-        (await alice.PutAsJsonAsync("api/classrooms/aula1/p2p", new { mode = "Seeder", seedSeconds = 30 })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await alice.PostAsJsonAsync("api/classrooms/aula1/p2p", new { mode = "Seeder", seedSeconds = 30 })).StatusCode.Should().Be(HttpStatusCode.OK);
 
         await Expect(alice.PostAsJsonAsync("api/images", new { canonical = "win 11", displayName = "W", softwareProfile = "p", partition = 1, partitionType = "NTFS", repository = "repo1", comments = "c" }),
             HttpStatusCode.BadRequest, "The canonical name 'win 11' contains a space, which is not allowed in an image file name.");

@@ -13,8 +13,8 @@ public sealed record P2PBody(P2PMode? Mode, int? SeedSeconds);
 
 /// <summary>
 /// The classroom palette: <c>GET/POST /classrooms</c>, <c>GET /classrooms/{name}</c>,
-/// <c>POST /classrooms/{name}/computers</c>, <c>DELETE /classrooms/{name}/computers/{pc}</c>,
-/// <c>PUT /classrooms/{name}/multicast</c>, <c>PUT /classrooms/{name}/p2p</c>.
+/// <c>POST /classrooms/{name}/computers</c>, <c>POST /classrooms/{name}/computers/{pc}/remove</c>,
+/// <c>POST /classrooms/{name}/multicast</c>, <c>POST /classrooms/{name}/p2p</c> (GET and POST only, like ogServer).
 /// </summary>
 public static class ClassroomApi
 {
@@ -40,17 +40,17 @@ public static class ClassroomApi
                 body.Repository ?? "", body.CacheSizeBytes ?? 0, DomainApi.Identity(http)), http.RequestAborted));
         });
 
-        api.MapDelete("/classrooms/{name}/computers/{computer}", async (CoordinatorDomain d, string name, string computer, HttpContext http) =>
+        api.MapPost("/classrooms/{name}/computers/{computer}/remove", async (CoordinatorDomain d, string name, string computer, HttpContext http) =>
             DomainApi.Reply(await d.AskAsync(new RemoveComputer(name, computer, DomainApi.Identity(http)), http.RequestAborted)));
 
-        api.MapPut("/classrooms/{name}/multicast", async (CoordinatorDomain d, string name, HttpContext http) =>
+        api.MapPost("/classrooms/{name}/multicast", async (CoordinatorDomain d, string name, HttpContext http) =>
         {
             var (b, error) = await DomainApi.BodyAsync<MulticastBody>(http);
             return error ?? DomainApi.Reply(await d.AskAsync(new SetMulticastDefaults(name, b!.Port, b.GroupAddress, b.Duplex, b.MaxMbps,
                 b.WaitForComputers, b.MaxWaitSeconds, DomainApi.Identity(http)), http.RequestAborted));
         });
 
-        api.MapPut("/classrooms/{name}/p2p", async (CoordinatorDomain d, string name, HttpContext http) =>
+        api.MapPost("/classrooms/{name}/p2p", async (CoordinatorDomain d, string name, HttpContext http) =>
         {
             var (b, error) = await DomainApi.BodyAsync<P2PBody>(http);
             return error ?? DomainApi.Reply(await d.AskAsync(new SetP2PDefaults(name, b!.Mode, b.SeedSeconds, DomainApi.Identity(http)),

@@ -9,7 +9,7 @@ namespace OgActors.Coordinator.Api;
 public sealed record DefineImageBody(
     string? Canonical, string? DisplayName, string? SoftwareProfile, int? Partition, string? PartitionType, string? Repository, string? Comments);
 
-/// <summary>The image object palette: <c>GET/POST /images</c>, <c>GET/DELETE /images/{canonical}</c>.</summary>
+/// <summary>The image object palette: <c>GET/POST /images</c>, <c>GET /images/{canonical}</c>, <c>POST /images/{canonical}/delete</c>.</summary>
 public static class ImageApi
 {
     public static void Map(IEndpointRouteBuilder api)
@@ -28,7 +28,7 @@ public static class ImageApi
                 b.PartitionType ?? "", b.Repository ?? "", b.Comments ?? "", DomainApi.Identity(http)), http.RequestAborted));
         });
 
-        api.MapDelete("/images/{canonical}", async (CoordinatorDomain d, string canonical, HttpContext http) =>
+        api.MapPost("/images/{canonical}/delete", async (CoordinatorDomain d, string canonical, HttpContext http) =>
             DomainApi.Reply(await d.AskAsync(new DeleteImage(canonical, DomainApi.Identity(http)), http.RequestAborted)));
     }
 }
