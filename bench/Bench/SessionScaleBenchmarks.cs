@@ -3,7 +3,9 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
 using OgActors.Coordinator.Domain;
 using OgActors.Coordinator.Sessions;
 using OgActors.Messages.Classrooms;
@@ -20,10 +22,15 @@ namespace OgActors.Bench;
 /// session's events. Events written per session: 1 created + 2 per computer (started, finished) + 1 finished.
 /// Run: bench/session-scale.sh, or `dotnet run -c Release --project bench/Bench -- --filter '*SessionScale*'`.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
-[InProcess]
+[Config(typeof(InProcessMonitoring))]
 public class SessionScaleBenchmarks
 {
+    /// <summary>In this process (the coordinator is started once per run), each iteration one whole operation.</summary>
+    public sealed class InProcessMonitoring : ManualConfig
+    {
+        public InProcessMonitoring() => AddJob(Job.InProcess.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5));
+    }
+
     private SessionScaleHost _host = null!;
     private string _lastSession = "";
 
