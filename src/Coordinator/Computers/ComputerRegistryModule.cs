@@ -1,0 +1,29 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Tools.Client;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Routing;
+using OgActors.Coordinator.Api;
+using OgActors.Coordinator.Hosting;
+using OgActors.Hosting.Configuration;
+
+namespace OgActors.Coordinator.Computers;
+
+/// <summary>ActorRegistry key of the computer registry (its singleton proxy on this node).</summary>
+public sealed class ComputerRegistry;
+
+/// <summary>
+/// The computer registry as a cluster singleton on the coordinators (its proxy at /user/computer-registry-proxy is the
+/// ClusterClient service computers talk to), and the computer palette of the API.
+/// </summary>
+public sealed class ComputerRegistryModule : ICoordinatorModule
+{
+    public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services)
+    {
+        akka.WithSingleton<ComputerRegistry>(ComputerRegistryActor.Name, ComputerRegistryActor.Props(),
+            new ClusterSingletonOptions { Role = NodeRoles.Coordinator }, createProxyToo: true);
+        akka.AddStartup((system, registry) =>
+            ClusterClientReceptionist.Get(system).RegisterService(registry.Get<ComputerRegistry>()));
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => ComputerApi.Map(endpoints);
+}

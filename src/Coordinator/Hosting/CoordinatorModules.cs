@@ -1,0 +1,17 @@
+using OgActors.Coordinator.Api;
+using OgActors.Coordinator.Computers;
+
+namespace OgActors.Coordinator.Hosting;
+
+/// <summary>
+/// The coordinator's capabilities, in order. Adding one (classrooms, images, sessions, audit, repositories ...)
+/// is one line here; the real binary and the all-in-one lab both compose this list.
+/// </summary>
+public static class CoordinatorModules
+{
+    public static IReadOnlyList<ICoordinatorModule> Default =>
+    [
+        new ClusterApiModule(),
+        new ComputerRegistryModule(),
+    ];
+}

@@ -1,0 +1,51 @@
+using Akka.Cluster.Hosting;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using OgActors.Hosting.Configuration;
+using OgActors.Hosting.Logging;
+using OgActors.Hosting.Serialization;
+
+namespace OgActors.Hosting.Cluster;
+
+/// <summary>The Akka.Hosting steps every node shares: its HOCON layers, Akka.Remote, our serializer, and for members the cluster.</summary>
+public static class NodeSetup
+{
+    /// <summary>
+    /// Loads the layered configuration (the <c>akka</c> section tunes failure detectors and the split-brain resolver),
+    /// Akka.Remote on the node's address, and the OgActors serializer. Enough for a client node.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithOgNode(this AkkaConfigurationBuilder builder, Config config, NodeSettings node)
+    {
+        builder.AddHocon(config, HoconAddMode.Prepend);
+        builder.WithRemoting(new RemoteOptions
+        {
+            HostName = node.BindHostname,
+            PublicHostName = node.Hostname,
+            Port = node.Port,
+        });
+        return builder.WithOgSerialization().WithOgLogging();
+    }
+
+    /// <summary>
+    /// Makes the node a cluster member with <paramref name="role"/>, joining through the configured seed nodes.
+    /// The split-brain resolver comes from the HOCON layers (keep-oldest on role coordinator, see coordinator.hocon).
+    /// A node without seed nodes founds the cluster by joining itself.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithOgCluster(this AkkaConfigurationBuilder builder, NodeSettings node, string role)
+    {
+        builder.WithClustering(new ClusterOptions
+        {
+            Roles = [role],
+            SeedNodes = node.SeedNodes.Count > 0 ? [.. node.SeedNodes] : null,
+        });
+        builder.WithDistributedPubSub(role: "");
+        if (node.SeedNodes.Count == 0)
+            builder.AddStartup((system, _) =>
+            {
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            });
+        return builder;
+    }
+}

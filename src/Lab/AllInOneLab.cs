@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OgActors.ClientNode.Hosting;
+using OgActors.Coordinator.Computers;
+using OgActors.Coordinator.Hosting;
+using OgActors.Hosting.Configuration;
+using OgActors.Messages.Computers;
+using OgActors.RepositoryNode.Hosting;
+using static OgActors.Hosting.Configuration.OgConfiguration;
+
+namespace OgActors.Lab;
+
+/// <summary>
+/// The all-in-one lab: a coordinator, one repository and N computers' client nodes, each its own ActorSystem on
+/// 127.0.0.1 with free ports, in one process. Writes DIR/lab.json once every computer is registered.
+/// </summary>
+public sealed class AllInOneLab : IAsyncDisposable
+{
+    private readonly Dictionary<string, ClientNodeHost?> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, LabComputerFiles> _files = new(StringComparer.OrdinalIgnoreCase);
+    private bool _stopped;
+
+    private AllInOneLab(LabOptions options, string token, CoordinatorNode coordinator)
+    {
+        Options = options;
+        Token = token;
+        Coordinator = coordinator;
+    }
+
+    public LabOptions Options { get; }
+    public string DataDir => Options.DataDir;
+    public string Token { get; }
+    public CoordinatorNode Coordinator { get; private set; }
+    public RepositoryNodeHost Repository { get; private set; } = null!;
+    public LabManifest Manifest { get; private set; } = null!;
+    public IReadOnlyDictionary<string, LabComputerFiles> ComputerFiles => _files;
+
+    /// <summary>The running client node of a computer (null while it is stopped).</summary>
+    public ClientNodeHost? Client(string name) => _clients.GetValueOrDefault(name);
+
+    public static async Task<AllInOneLab> StartAsync(LabOptions options, CancellationToken cancellationToken = default)
+    {
+        if (options.Computers < 0) throw new SettingsException("The lab needs 0 or more computers.");
+        var dataDir = Path.GetFullPath(options.DataDir);
+        options = options with { DataDir = dataDir };
+        Directory.CreateDirectory(dataDir);
+        var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+
+        var coordinator = await CoordinatorNode.StartAsync(CoordinatorConfig(options, token), options.CoordinatorModules, cancellationToken);
+        var lab = new AllInOneLab(options, token, coordinator);
+        try
+        {
+            await coordinator.WaitUntilUpAsync(options.ReadyTimeout);
+            lab.Repository = await RepositoryNodeHost.StartAsync(lab.RepositoryConfig(), options.RepositoryModules, cancellationToken);
+            await lab.Repository.WaitUntilUpAsync(options.ReadyTimeout);
+            for (var i = 1; i <= options.Computers; i++)
+            {
+                var files = LabComputerFiles.Prepare(dataDir, options.ComputerAt(i));
+                lab._files[files.Computer.Name] = files;
+            }
+            await Task.WhenAll(lab._files.Keys.ToList().Select(name => lab.StartComputerAsync(name, cancellationToken)));
+            await lab.WaitForComputersAsync(c => c.Online, options.ReadyTimeout, cancellationToken);
+            lab.Manifest = lab.BuildManifest();
+            lab.Manifest.Write(dataDir);
+            return lab;
+        }
+        catch
+        {
+            await lab.StopAsync();
+            throw;
+        }
+    }
+
+    // ---- computers ---------------------------------------------------------------------------------------------
+
+    /// <summary>Starts (or restarts) a computer's client node; it registers by itself.</summary>
+    public async Task<ClientNodeHost> StartComputerAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var files = _files.GetValueOrDefault(name) ?? throw new ArgumentException($"The lab has no computer '{name}'.", nameof(name));
+        if (_clients.GetValueOrDefault(name) is { } running) return running;
+        var client = await ClientNodeHost.StartAsync(ClientConfig(files), Options.ClientConfigurators, cancellationToken);
+        lock (_clients) _clients[name] = client;
+        return client;
+    }
+
+    /// <summary>Stops a computer's client node: cleanly (it unregisters) or, with <paramref name="unregister"/> false, like a power cut.</summary>
+    public async Task StopComputerAsync(string name, bool unregister = true)
+    {
+        if (_clients.GetValueOrDefault(name) is not { } client) return;
+        lock (_clients) _clients[name] = null;
+        await client.StopAsync(unregister);
+        client.Host.Dispose();
+    }
+
+    /// <summary>The registry's view of every computer.</summary>
+    public async Task<IReadOnlyList<ComputerStatus>> ComputersAsync(CancellationToken cancellationToken = default)
+    {
+        var registry = Coordinator.App.Services.GetRequiredService<IRequiredActor<ComputerRegistry>>().ActorRef;
+        return (await registry.Ask<ComputerList>(new ListComputers(), TimeSpan.FromSeconds(5), cancellationToken)).Computers;
+    }
+
+    /// <summary>Waits until every lab computer satisfies <paramref name="condition"/> in the registry.</summary>
+    public async Task WaitForComputersAsync(Func<ComputerStatus, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var computers = await ComputersAsync(cancellationToken);
+            var missing = _files.Keys.Where(n => !computers.Any(c => c.Name.Equals(n, StringComparison.OrdinalIgnoreCase) && condition(c))).ToList();
+            if (missing.Count == 0) return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Computer(s) {string.Join(", ", missing)} did not register within {timeout.TotalSeconds:0} s.");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    // ---- configuration of each node ----------------------------------------------------------------------------
+
+    private static Config CoordinatorConfig(LabOptions options, string token) => OgConfiguration.Build(NodeRole.Coordinator, null,
+        options.CoordinatorHocon,
+        $$"""
+        og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(options.DataDir, "coordinator"))}} }
+        og.cluster.seed-nodes = []
+        og.coordinator.api { url = "http://127.0.0.1:0", token = {{Quote(token)}} }
+        """,
+        options.CommonHocon);
+
+    private Config RepositoryConfig() => OgConfiguration.Build(NodeRole.Repository, null,
+        $$"""
+        og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(DataDir, "repository"))}} }
+        og.cluster.seed-nodes = [{{Quote(Coordinator.Cluster.SelfAddress.ToString())}}]
+        og.repository { name = "repo1", images-dir = {{Quote(Path.Combine(DataDir, "repository", "images"))}}, http-url = "http://127.0.0.1:0" }
+        """,
+        Options.CommonHocon);
+
+    private Config ClientConfig(LabComputerFiles files)
+    {
+        var index = _files.Keys.ToList().IndexOf(files.Computer.Name) + 1;
+        var partitions = string.Join(", ", files.Partitions.Select(p => $"{{ number = {p.Number}, device = {Quote(p.File)} }}"));
+        return OgConfiguration.Build(NodeRole.Client, null,
+            $$"""
+            og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(files.DataDir)}} }
+            og.cluster.seed-nodes = [{{Quote(Coordinator.Cluster.SelfAddress.ToString())}}]
+            og.computer {
+              name = {{Quote(files.Computer.Name)}}
+              mac = {{Quote(LabMac(index))}}
+              ip = "127.0.0.1"
+              partitions = [{{partitions}}]
+              cache { dir = {{Quote(files.CacheDir)}}, capacity = {{files.Computer.CacheCapacity}} }
+              register-retry = 1s
+            }
+            """,
+            Options.CommonHocon);
+    }
+
+    /// <summary>Locally administered MACs, one per lab computer.</summary>
+    private static string LabMac(int index) => $"02:0a:c7:00:{index / 256:x2}:{index % 256:x2}";
+
+    private LabManifest BuildManifest() => new(
+        Coordinator.ApiUrl.ToString().TrimEnd('/'),
+        Token,
+        Coordinator.Cluster.SelfAddress.ToString(),
+        Coordinator.Journal.Describe(),
+        Repository.Settings.ImagesDir,
+        new LabRepositoryEntry(Repository.Settings.Name, Repository.Cluster.SelfAddress.ToString(), Repository.Settings.ImagesDir,
+            Repository.HttpUrl.ToString().TrimEnd('/')),
+        [.. _files.Values.Select(f => new LabComputerEntry(f.Computer.Name, f.DataDir, LabMac(_files.Keys.ToList().IndexOf(f.Computer.Name) + 1),
+            "127.0.0.1", _clients[f.Computer.Name]!.Address.ToString(), f.Partitions, f.CacheDir, f.Computer.CacheCapacity))],
+        Environment.ProcessId,
+        DateTimeOffset.UtcNow);
+
+    // ---- stopping ----------------------------------------------------------------------------------------------
+
+    /// <summary>Stops cleanly: computers unregister, then the repository and the coordinator leave the cluster.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await Task.WhenAll(_clients.Keys.ToList().Select(name => StopComputerAsync(name)));
+        if (Repository is not null) await Repository.DisposeAsync();
+        await Coordinator.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}

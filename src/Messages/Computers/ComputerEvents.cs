@@ -1,0 +1,18 @@
+namespace OgActors.Messages.Computers;
+
+/// <summary>Events of the computer registry's journal (persistence id "computer-registry").</summary>
+public interface IComputerEvent : IOgMessage
+{
+    string Name { get; }
+}
+
+/// <summary>A computer registered for the first time, or with a different inventory than the journal knew.</summary>
+[Manifest("computer.enrolled")]
+public sealed record ComputerEnrolled(ComputerInventory Inventory, DateTimeOffset At) : IComputerEvent
+{
+    public string Name => Inventory.Name;
+}
+
+/// <summary>A snapshot of the registry's persistent part: the known computers' inventories.</summary>
+[Manifest("computer.registry-snapshot")]
+public sealed record ComputerRegistrySnapshot(IReadOnlyList<ComputerInventory> Computers) : IOgMessage;
