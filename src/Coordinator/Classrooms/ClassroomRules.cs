@@ -33,7 +33,9 @@ public static partial class ClassroomRules
             || !int.TryParse(parts[1], out var prefix))
             return $"The network '{cidr}' is not an IPv4 CIDR such as 172.17.36.0/24.";
         if (prefix is < 8 or > 30) return $"The network '{cidr}' must have a prefix length between /8 and /30.";
-        if (!IPNetwork.TryParse(cidr, out network))
+        var masked = Mask(address, prefix);
+        network = new IPNetwork(masked, prefix);
+        if (!masked.Equals(address))
             return $"The network '{cidr}' has host bits set; write its network address, e.g. {new IPNetwork(Mask(address, prefix), prefix)}.";
         return null;
     }

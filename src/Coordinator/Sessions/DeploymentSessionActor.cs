@@ -17,6 +17,7 @@ namespace OgActors.Coordinator.Sessions;
 public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
 {
     private sealed record ResendTick : INoSerializationVerificationNeeded;
+    private sealed record ResumeWork : INoSerializationVerificationNeeded;
 
     private readonly string _id;
     private readonly IActorRef _dispatcher;
@@ -39,7 +40,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
 
         Recover<SessionCreated>(e => _state = SessionState.Create(e));
         Recover<ISessionEvent>(e => _state?.Apply(e));
-        Recover<RecoveryCompleted>(_ => { if (_state is not null) Resume(); });
+        Recover<RecoveryCompleted>(_ => { if (_state is not null) Self.Tell(new ResumeWork()); });
 
         Command<StartSession>(Start);
         Command<GetSession>(_ => { if (Exists()) Sender.Tell(_state!.View()); });
@@ -53,6 +54,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
             if (Exists()) Finished(m);
         });
         Command<ResendTick>(_ => SendUnacknowledged());
+        Command<ResumeWork>(_ => Resume());
         Command<IReply>(_ => { }); // classrooms' answers to RecordPartitionImage
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
     }
@@ -72,7 +74,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         {
             _state = SessionState.Create(e);
             replyTo.Tell(new Accepted(_id));
-            Resume();
+            Self.Tell(new ResumeWork()); // never persist from inside a persist handler
         });
     }
 
@@ -151,7 +153,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
     {
         if (_state!.Outcome is not null || _concluding || !_state.AllJobsEnded) return;
         _concluding = true;
-        Persist(_state.Conclude(DateTimeOffset.UtcNow), e =>
+        PersistAsync(_state.Conclude(DateTimeOffset.UtcNow), e =>
         {
             _state.Apply(e);
             Timers.CancelAll();

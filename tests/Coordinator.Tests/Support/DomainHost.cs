@@ -6,7 +6,11 @@ using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using Akka.TestKit.Xunit2;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using OgActors.Coordinator.Api;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OgActors.Coordinator.Domain;
@@ -22,11 +26,12 @@ namespace OgActors.Coordinator.Tests.Support;
 /// </summary>
 public sealed class DomainHost : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly WebApplication _host;
 
-    private DomainHost(IHost host)
+    private DomainHost(WebApplication host)
     {
         _host = host;
+        ApiUrl = host.Urls.First();
         System = host.Services.GetRequiredService<ActorSystem>();
         Registry = host.Services.GetRequiredService<ActorRegistry>();
         Domain = host.Services.GetRequiredService<CoordinatorDomain>();
@@ -38,13 +43,24 @@ public sealed class DomainHost : IAsyncDisposable
     public CoordinatorDomain Domain { get; }
     public TestKit Kit { get; }
 
+    /// <summary>The operator API (the domain palettes under /api) on 127.0.0.1; bearer token "NAME-token" acts as NAME.</summary>
+    public string ApiUrl { get; }
+
+    public HttpClient Api(string user)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(ApiUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user + "-token");
+        return http;
+    }
+
     /// <param name="serializeMessages">Off only for hosts that read tags back: Akka.Persistence.Sql's JournalSequenceActor
     /// (behind EventsByTag) exchanges internal messages that do not survive serialize-messages, so tag queries hang.</param>
     public static async Task<DomainHost> StartAsync(JournalStore store, SessionSettings? sessions = null, bool serializeMessages = true)
     {
-        var builder = Host.CreateDefaultBuilder();
-        builder.ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureServices(services =>
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var services = builder.Services;
         {
             services.AddCoordinatorDomainServices();
             services.AddAkka("og-test", (akka, _) =>
@@ -63,8 +79,17 @@ public sealed class DomainHost : IAsyncDisposable
                     .AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress))
                     .AddCoordinatorDomain(sessions ?? new SessionSettings());
             });
-        });
+        }
         var host = builder.Build();
+        host.Use(async (http, next) =>
+        {
+            // Stands in for the host's token authentication: the token names the operator.
+            var token = http.Request.Headers.Authorization.ToString().Replace("Bearer ", "");
+            if (token.EndsWith("-token"))
+                http.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, token[..^"-token".Length])], "test"));
+            await next(http);
+        });
+        host.MapGroup("/api").MapCoordinatorDomainApi();
         await host.StartAsync();
         var system = host.Services.GetRequiredService<ActorSystem>();
         var up = new TaskCompletionSource();
@@ -75,7 +100,8 @@ public sealed class DomainHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync(TimeSpan.FromSeconds(15));
-        _host.Dispose();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _host.StopAsync(cts.Token);
+        await _host.DisposeAsync();
     }
 }
