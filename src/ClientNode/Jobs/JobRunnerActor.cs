@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.Client;
 using Akka.Event;
 using OgActors.Messages.Sessions;
 
@@ -37,6 +38,8 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
 
     private sealed record Resend(string SessionId) : INoSerializationVerificationNeeded;
 
+    private sealed record Announce : INoSerializationVerificationNeeded;
+
     private enum Phase { Queued, Running, Finished, Acknowledged }
 
     private sealed class Job(RunJob run)
@@ -71,6 +74,8 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
             if (_jobs.TryGetValue(m.SessionId, out var job) && job is { Phase: Phase.Finished, Finished: { } f }) Tell(job, f);
         });
         Receive<Terminated>(Stopped);
+        Receive<Announce>(_ => _settings.ClusterClient?.Tell(new ClusterClient.Publish(JobKinds.AgentsTopic,
+            new AgentAvailable(_settings.Computer, Self, SupportedJobKinds))));
         Receive<GetJobs>(_ => Sender.Tell(new Jobs(_running?.Run.SessionId, [.. _queue],
             [.. _jobs.Values.Where(j => j.Finished is not null).Select(j => j.Finished!)])));
     }
@@ -78,6 +83,18 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(JobRunnerSettings settings) => Akka.Actor.Props.Create(() => new JobRunnerActor(settings));
+
+    /// <summary>
+    /// Announces the runner to the job dispatchers (through the ClusterClient, on <see cref="JobKinds.AgentsTopic"/>) now and
+    /// periodically: a coordinator that restarted, or a computer that came back, is known again within one interval; a
+    /// dispatcher that has a job running for this computer sends it again, and the runner reports where it is.
+    /// </summary>
+    protected override void PreStart()
+    {
+        if (_settings.ClusterClient is null) return;
+        Self.Tell(new Announce());
+        Timers.StartPeriodicTimer("announce", new Announce(), _settings.AnnounceInterval);
+    }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 

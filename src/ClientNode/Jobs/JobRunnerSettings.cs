@@ -7,7 +7,9 @@ namespace OgActors.ClientNode.Jobs;
 /// <summary>
 /// What a computer's job runner works with: its name, its partitions (number → block device or file), its cache (null =
 /// none), where each repository's unicast service is (name → base URL; null when unknown), the transfer paths it has, and
-/// how often an unacknowledged JobFinished is sent again.
+/// how often an unacknowledged JobFinished is sent again; and, when <see cref="ClusterClient"/> is set, the ClusterClient
+/// through which the runner announces itself (<c>AgentAvailable</c> on <c>JobKinds.AgentsTopic</c>) every
+/// <see cref="AnnounceInterval"/>, so the coordinators' job dispatchers send this computer's jobs straight to it.
 /// </summary>
 public sealed record JobRunnerSettings(
     string Computer,
@@ -18,6 +20,10 @@ public sealed record JobRunnerSettings(
     IReadOnlyList<ITransferPath> Transfers,
     TimeSpan ResendInterval)
 {
+    public Akka.Actor.IActorRef? ClusterClient { get; init; }
+
+    public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The settings of the computer a client node is the agent of, with unicast as its only transfer path.</summary>
     public static JobRunnerSettings For(ComputerSettings computer, Func<string, Uri?> repositoryAddress, HttpClient? http = null) =>
         new(computer.Name,

@@ -12,7 +12,7 @@ namespace OgActors.ClientNode.Transfers;
 public sealed class RepositoryClient(HttpClient http, string repository, Uri baseAddress)
 {
     public string Repository { get; } = repository;
-    public Uri BaseAddress { get; } = baseAddress;
+    public Uri BaseAddress { get; } = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
 
     public Uri ImageUri(string image, string suffix = "") => new(BaseAddress, $"images/{Uri.EscapeDataString(image)}.img{suffix}");
 
