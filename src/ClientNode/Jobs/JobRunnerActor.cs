@@ -33,7 +33,7 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
 
     public sealed record Jobs(string? Running, IReadOnlyList<string> Queued, IReadOnlyList<JobFinished> Finished) : INoSerializationVerificationNeeded;
 
-    /// <summary>Told to the runner's parent after each job ends (the agent re-sends its inventory then).</summary>
+    /// <summary>Published on the node's EventStream after each job ends (the agent subscribes to re-send its inventory then).</summary>
     public sealed record JobEnded(JobFinished Finished) : INoSerializationVerificationNeeded;
 
     private sealed record Resend(string SessionId) : INoSerializationVerificationNeeded;
@@ -167,7 +167,7 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(TimerKey(job), new Resend(job.Run.SessionId), _settings.ResendInterval);
         _log.Info("Job of session {0} {1} ({2}): {3}", finished.SessionId, finished.Outcome, finished.Path,
             finished.Error.Length > 0 ? finished.Error : finished.Reason);
-        Context.Parent.Tell(new JobEnded(finished));
+        Context.System.EventStream.Publish(new JobEnded(finished));
         Forget();
         if (_running == job)
         {

@@ -38,6 +38,8 @@ public sealed class JobRunnerTests : RepositoryTestBase
         var modelRunner = Sys.ActorOf(JobRunnerActor.Props(model), "pc01-jobs");
         var runner = Sys.ActorOf(JobRunnerActor.Props(pc02), "pc02-jobs");
         var session = CreateTestProbe();
+        var ended = CreateTestProbe();
+        Sys.EventStream.Subscribe(ended.Ref, typeof(JobRunnerActor.JobEnded));
 
         // Create image: pc01's partition 1 captured into repo1 as ubuntu.img.
         modelRunner.Tell(Job("s1", "pc01", SessionKind.CreateImage, "ubuntu", session.Ref), session.Ref);
@@ -47,6 +49,7 @@ public sealed class JobRunnerTests : RepositoryTestBase
         captured.Outcome.Should().Be(JobOutcome.Succeeded, captured.Error);
         captured.Bytes.Should().BeGreaterThan(0);
         session.Reply(new JobFinishedAck("s1", "pc01"));
+        ended.ExpectMsg<JobRunnerActor.JobEnded>().Finished.Should().Be(captured);
         await WaitServedAsync("ubuntu");
 
         // Deploy: not cached yet → update the cache, then restore from it.
