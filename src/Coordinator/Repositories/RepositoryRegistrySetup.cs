@@ -1,3 +1,4 @@
+using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 
@@ -5,9 +6,17 @@ namespace OgActors.Coordinator.Repositories;
 
 public static class RepositoryRegistrySetup
 {
-    /// <summary>Starts the RepositoryRegistryActor (/user/repositories), subscribed to the repositories' announcements.</summary>
+    /// <summary>
+    /// Starts the RepositoryRegistryActor (/user/repositories) on this coordinator, subscribed to the repositories'
+    /// announcements, and registers it with the ClusterClient receptionist so that a computer (not a cluster member)
+    /// can register its cache as a repository: <c>ClusterClient.SendToAll("/user/repositories", RepositoryAnnounced)</c>.
+    /// Every coordinator keeps its own view (all receive every announcement); nothing here is persisted.
+    /// </summary>
     public static AkkaConfigurationBuilder AddRepositoryRegistry(this AkkaConfigurationBuilder builder) =>
         builder.WithActors((system, registry) =>
-            registry.Register<RepositoryRegistryActor>(
-                system.ActorOf(RepositoryRegistryActor.Props(DistributedPubSub.Get(system).Mediator), "repositories")));
+        {
+            var actor = system.ActorOf(RepositoryRegistryActor.Props(DistributedPubSub.Get(system).Mediator), "repositories");
+            registry.Register<RepositoryRegistryActor>(actor);
+            ClusterClientReceptionist.Get(system).RegisterService(actor);
+        });
 }

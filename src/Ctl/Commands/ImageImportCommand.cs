@@ -50,8 +50,7 @@ public static class ImageImportCommand
                     Markup.Escape(string.IsNullOrEmpty(folderName) ? canonical : $"{folderName}/{canonical}"),
                     CtlHttp.Bytes(image.GetProperty("size").GetInt64()),
                     Markup.Escape(image.GetProperty("ogLine").GetString() ?? ""),
-                    Markup.Escape(string.Join(" + ", image.GetProperty("sources").EnumerateArray().Select(s => Path.GetFileName(s.GetString()))))
-                        ,
+                    Markup.Escape(string.Join(" + ", image.GetProperty("sources").EnumerateArray().Select(s => Path.GetFileName(s.GetString())))),
                     image.GetProperty("sumsVerified").GetBoolean() ? "yes" : "-");
             }
             output.MarkupLine($"Imported into repository [bold]{Markup.Escape(repository ?? "")}[/]; it incorporates them now (ogctl repo images {Markup.Escape(repository ?? "")}).");

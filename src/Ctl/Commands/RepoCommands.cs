@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Net.Http.Headers;
+using OgActors.Ctl.Api;
 using Spectre.Console;
 
 namespace OgActors.Ctl.Commands;
@@ -58,7 +60,9 @@ public static class RepoCommands
             if (!ok) return 1;
             if (parse.GetValue(json)) { CtlHttp.WriteJson(output, body); return 0; }
             var images = body.Deserialize<List<ImageRow>>(CtlHttp.Json)!;
-            var table = new Table().AddColumns("Image", "Size", "Tool:Comp:FS:SizeKB", "Sum", "Full sum", "State", "Since");
+            var table = new Table().AddColumns("Image", "Size", "Tool:Comp:FS:SizeKB")
+                .AddColumn(new TableColumn("Sum (last MiB)").NoWrap()).AddColumn(new TableColumn("Full sum").NoWrap())
+                .AddColumns("State", "Since");
             foreach (var i in images)
                 table.AddRow(
                     Markup.Escape(i.Folder.Length == 0 ? i.CanonicalName : $"{i.Folder}/{i.CanonicalName}"),
@@ -139,5 +143,28 @@ internal static class CtlHttp
         var unit = 0;
         while (value >= 1024 && unit < units.Length - 1) { value /= 1024; unit++; }
         return unit == 0 ? $"{bytes} B" : $"{value:0.0} {units[unit]}";
+    }
+}
+
+/// <summary>The repository palette on ogctl's shared context: <c>repo list|images</c>, <c>image import|delete</c>.</summary>
+public static class RepositoryPalette
+{
+    /// <summary><c>ogctl repo ...</c> for <c>CtlApp.Palettes</c>.</summary>
+    public static Command Repo(CtlContext ctx) => RepoCommands.Create(parse => Http(ctx, parse), ctx.Json);
+
+    /// <summary><c>ogctl image import</c>, to add under the <c>image</c> palette.</summary>
+    public static Command ImageImport(CtlContext ctx) => ImageImportCommand.Create(parse => Http(ctx, parse), ctx.Json);
+
+    /// <summary><c>ogctl image delete</c>, to add under the <c>image</c> palette.</summary>
+    public static Command ImageDelete(CtlContext ctx) => ImageDeleteCommand.Create(parse => Http(ctx, parse), ctx.Json);
+
+    private static HttpClient Http(CtlContext ctx, ParseResult parse)
+    {
+        var endpoint = ApiEndpoint.Resolve(parse.GetValue(ctx.Api), parse.GetValue(ctx.Token), ctx.Environment);
+        return new HttpClient
+        {
+            BaseAddress = new Uri(endpoint.Url.ToString().TrimEnd('/') + "/"),
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Token) },
+        };
     }
 }

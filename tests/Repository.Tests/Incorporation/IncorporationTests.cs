@@ -179,3 +179,28 @@ public sealed class UnsafeNameTests : RepositoryTestBase
         File.Exists(image + ".sum").Should().BeFalse();
     }
 }
+
+public sealed class GrowingFileTests : RepositoryTestBase
+{
+    [Fact]
+    public async Task A_file_written_in_place_as_NAME_img_is_hashed_only_as_a_whole()
+    {
+        var source = await File.ReadAllBytesAsync(TestImages.Lzop(3));
+        var image = Path.Combine(ImagesDirectory, "growing.img");
+        await using (var output = new FileStream(image, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
+        {
+            var chunk = source.Length / 8 + 1;
+            for (var offset = 0; offset < source.Length; offset += chunk)
+            {
+                await output.WriteAsync(source.AsMemory(offset, Math.Min(chunk, source.Length - offset)));
+                await output.FlushAsync();
+                await Task.Delay(100); // shorter than the settle time: still growing
+            }
+        }
+
+        var available = ExpectFileEvent<ImageFileAvailable>(e => e.CanonicalName == "growing");
+        available.Size.Should().Be(source.Length);
+        available.FullSum.Should().Be(Tool.Md5Sum(image));
+        File.ReadAllText(image + ".full.sum").Trim().Should().StartWith(available.FullSum);
+    }
+}
