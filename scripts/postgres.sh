@@ -9,7 +9,7 @@ if [ -z "$cluster" ]; then
   cluster="$ver main"
 fi
 read -r ver name <<<"$cluster"
-pg_ctlcluster "$ver" "$name" start 2>/dev/null || true
+pg_ctlcluster "$ver" "$name" start >/dev/null 2>&1 || true
 port=$(pg_lsclusters --no-header | awk -v v="$ver" -v n="$name" '$1==v && $2==n {print $3}')
 for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 1; done
 as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres bash -c "$1"; fi; }

@@ -24,7 +24,8 @@ public static class ImageInfoCommand
         var path = new Argument<string>("path") { Description = "Image file, first volume of a split image (.000, .aa), or Clonezilla/FOG image directory" };
         var json = new Option<bool>("--json") { Description = "Print every field as JSON" };
         var command = new Command("info", "Inspect an image (tool, compressor, filesystem, size needed) without a cluster") { path, json };
-        command.SetAction(result => Run(result.GetValue(path)!, result.GetValue(json), Console.Out, Console.Error));
+        command.SetAction(result => Run(result.GetValue(path)!, result.GetValue(json),
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
         return command;
     }
 

@@ -63,7 +63,7 @@ internal static class HeadReader
     /// <summary>Decodes the rest (at most <see cref="MaxDrain"/> bytes); returns the stream's decoded length, or null past the bound.</summary>
     private static long? Drain(Stream decoded, string where, Compressor compressor, long offset)
     {
-        const long MaxDrain = 64L * 1024 * 1024;
+        const long MaxDrain = 1L * 1024 * 1024;
         var scratch = new byte[256 * 1024];
         long total = offset;
         while (total - offset < MaxDrain)
@@ -93,7 +93,8 @@ internal static class HeadReader
             if (sourceIsPartial) return total;            // the given head simply ends inside a compressed block
             if (e is EndOfStreamException)
                 throw ImageFormatException.In(where, $"the image is truncated: its {HeadParser.Name(compressor)} stream ends after {offset + total} decompressed bytes ({Clause(e)})");
-            throw ImageFormatException.In(where, $"its {HeadParser.Name(compressor)} stream does not decode after {offset + total} decompressed bytes ({Clause(e)})");
+            string after = offset + total == 0 ? "from its start" : $"after {offset + total} decompressed bytes";
+            throw ImageFormatException.In(where, $"its {HeadParser.Name(compressor)} stream does not decode {after} ({Clause(e)})");
         }
         return total;
     }

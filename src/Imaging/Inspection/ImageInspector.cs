@@ -43,15 +43,23 @@ public static class ImageInspector
         return HeadParser.Parse(head.Span, ctx) with { PartitionName = partitionName };
     }
 
-    /// <summary>Inspects the decompressable head of a stream (at least the first 1 MiB, or all of it if shorter).</summary>
+    /// <summary>
+    /// Inspects the decompressable head of a stream (at least the first 1 MiB, or all of it if shorter).
+    /// <paramref name="storedSize"/> is the whole stream's size in bytes; pass 0 when it is unknown (a network stream).
+    /// When it is no larger than the head, the head is the whole image and is checked as such (lengths, clean end);
+    /// otherwise the head is a prefix, and a compressed block cut at its end is not an error.
+    /// </summary>
     public static PartitionImageInfo InspectHead(ReadOnlySpan<byte> head, long storedSize)
     {
         const string where = "the image stream";
         if (head.Length == 0) throw ImageFormatException.In(where, storedSize == 0 ? "the image is empty" : "the head given is empty");
-        bool whole = storedSize <= head.Length;
+        bool whole = storedSize > 0 && storedSize <= head.Length;
         using var source = new MemoryStream(head.ToArray(), writable: false);
         var decoded = HeadReader.Read(source, head.Length, where, sourceIsPartial: !whole);
         var ctx = new HeadContext(where, decoded.Compressor, Math.Max(storedSize, head.Length), whole && decoded.ReachedEnd, [], decoded.StreamLength);
         return HeadParser.Parse(decoded.Span, ctx);
     }
+
+    /// <summary>Inspects the head of a stream of unknown length (see <see cref="InspectHead(ReadOnlySpan{byte}, long)"/>).</summary>
+    public static PartitionImageInfo InspectHead(ReadOnlySpan<byte> head) => InspectHead(head, 0);
 }

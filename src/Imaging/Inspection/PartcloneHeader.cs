@@ -56,7 +56,7 @@ internal static class PartcloneHeader
         if (endian != 0xC0DE) throw ctx.Fail(34, $"the partclone image was made on a big-endian machine (byte-order mark 0x{endian:x4}), which is not supported");
 
         string toolVersion = CString(head.Slice(16, 14));
-        string fs = CString(head.Slice(36, 16));
+        string fs = CString(head.Slice(36, 16)).ToUpperInvariant();     // upper-cased, as OpenGnsys reports it
         long deviceSize = (long)BinaryPrimitives.ReadUInt64LittleEndian(head[52..]);
         long totalBlocks = (long)BinaryPrimitives.ReadUInt64LittleEndian(head[60..]);
         long usedByBitmap = (long)BinaryPrimitives.ReadUInt64LittleEndian(head[76..]);
@@ -129,7 +129,7 @@ internal static class PartcloneHeader
     private static PartitionImageInfo ParseV1(ReadOnlySpan<byte> head, HeadContext ctx)
     {
         if (head.Length < 64) throw ctx.Short(head.Length, 64, "partclone v1 header");
-        string fs = CString(head.Slice(15, 15));
+        string fs = CString(head.Slice(15, 15)).ToUpperInvariant();
         int blockSize = BinaryPrimitives.ReadInt32LittleEndian(head[36..]);
         long deviceSize = (long)BinaryPrimitives.ReadUInt64LittleEndian(head[40..]);
         long totalBlocks = (long)BinaryPrimitives.ReadUInt64LittleEndian(head[48..]);

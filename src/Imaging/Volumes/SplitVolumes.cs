@@ -31,15 +31,15 @@ public static class SplitVolumes
         return suffix.Length is >= 2 and <= 5 && (suffix.All(c => c == '0') || suffix.All(c => c == 'a'));
     }
 
-    /// <summary>True when the name ends with a later split suffix (<c>.001</c>, <c>.ab</c> …): a volume that is not the first.</summary>
+    /// <summary>True when the name ends with a later split suffix (<c>.001</c>, <c>.ab</c> …) and the first volume exists beside it.</summary>
     public static bool IsLaterVolume(string path)
     {
         var dot = path.LastIndexOf('.');
         if (dot < 0) return false;
         var suffix = path[(dot + 1)..];
         if (suffix.Length is < 2 or > 5 || IsFirstVolume(path, out _, out _)) return false;
-        if (suffix.All(char.IsAsciiDigit)) return true;
-        return suffix.All(char.IsAsciiLetterLower) && File.Exists(path[..(dot + 1)] + new string('a', suffix.Length));
+        char first = suffix.All(char.IsAsciiDigit) ? '0' : suffix.All(char.IsAsciiLetterLower) ? 'a' : '\0';
+        return first != '\0' && File.Exists(path[..(dot + 1)] + new string(first, suffix.Length));
     }
 
     /// <summary>Total bytes over all volumes.</summary>

@@ -103,12 +103,15 @@ public sealed class ImageFactory : IDisposable
         return output;
     }
 
-    /// <summary>A partimage 0.6 image, uncompressed (-z0), of a filesystem file attached to a loop device; returns the first volume (<c>name.000</c>).</summary>
-    public string Partimage(string device, string name, int volumeMiB = 0)
+    /// <summary>
+    /// A partimage 0.6 image of a filesystem file attached to a loop device; returns the first volume (<c>name.000</c>).
+    /// <paramref name="compression"/> is partimage's own -z: 0 none, 1 gzip, 2 bzip2 (the whole volume file is compressed).
+    /// </summary>
+    public string Partimage(string device, string name, int volumeMiB = 0, int compression = 0)
     {
         var output = PathOf(name);
         using var loop = new LoopDevice(device);
-        var args = new List<string> { "-z0", "-b", "-d", "-o", "-B", "gui=no" };
+        var args = new List<string> { $"-z{compression}", "-b", "-d", "-o", "-B", "gui=no" };
         if (volumeMiB > 0) args.AddRange(["-V", volumeMiB.ToString()]);
         args.AddRange(["save", loop.Device, output]);
         ToolRunner.Run("partimage", [.. args]);

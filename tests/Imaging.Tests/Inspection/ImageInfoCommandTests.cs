@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using OgActors.Ctl.Commands;
 using OgActors.Imaging.Formats;
@@ -66,5 +67,24 @@ public sealed class ImageInfoCommandTests(InspectionImages images)
             output.Should().BeEmpty();
             error.Trim().Should().NotContain("\n").And.NotContain(" at OgActors").And.EndWith(".");
         }
+    }
+
+    [Fact]
+    public void Command_parses_as_ogctl_image_info()
+    {
+        var root = new RootCommand { new Command("image") { ImageInfoCommand.Create() } };
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
+
+        root.Parse(["image", "info", images.Ext4PartcloneCompressed(Compressor.Gzip)]).Invoke(config).Should().Be(0);
+        stdout.ToString().Trim().Should().Be("PARTCLONE:GZIP:EXTFS:32768");
+
+        stdout.GetStringBuilder().Clear();
+        root.Parse(["image", "info", "--json", images.NtfsNtfsclone]).Invoke(config).Should().Be(0);
+        JsonDocument.Parse(stdout.ToString()).RootElement.GetProperty("tool").GetString().Should().Be("NTFSCLONE");
+
+        root.Parse(["image", "info", images.Factory.PathOf("cli/absent.img")]).Invoke(config).Should().Be(1);
+        stderr.ToString().Should().Contain("absent.img: no such file.");
     }
 }

@@ -45,4 +45,25 @@ public sealed class InspectHeadTests(InspectionImages images)
         var act = () => ImageInspector.InspectHead(bytes.AsSpan(0, 50), bytes.Length);
         act.Should().Throw<ImageFormatException>().WithMessage("*head given holds 50 decompressed bytes*partclone v2 header*");
     }
+
+    [Theory]
+    [InlineData(Compressor.None)]
+    [InlineData(Compressor.Lzop)]
+    [InlineData(Compressor.Zstd)]
+    public void A_head_of_unknown_total_size_is_read_as_a_prefix(Compressor compressor)
+    {
+        var bytes = File.ReadAllBytes(images.Ext4PartcloneCompressed(compressor));
+        var head = bytes.AsSpan(0, Math.Min(bytes.Length, 1 << 20));
+        var info = ImageInspector.InspectHead(head);
+        info.OgLine.Should().Be($"PARTCLONE:{compressor.ToString().ToUpperInvariant()}:EXTFS:32768");
+        info.Verified.Should().Contain("bitmap CRC32");
+    }
+
+    [Fact]
+    public void A_head_said_to_be_the_whole_stream_is_checked_as_a_whole()
+    {
+        var bytes = File.ReadAllBytes(images.Ext4Partclone);
+        var act = () => ImageInspector.InspectHead(bytes.AsSpan(0, 1 << 20), 1 << 20);
+        act.Should().Throw<ImageFormatException>().WithMessage("*truncated*partclone header announces*");
+    }
 }

@@ -47,6 +47,19 @@ public sealed class OtherToolsInspectionTests(InspectionImages images)
     }
 
     [Theory]
+    [InlineData(1, Compressor.Gzip)]
+    [InlineData(2, Compressor.Bzip2)]
+    public void Partimage_own_compression_is_found_by_content(int z, Compressor expected)
+    {
+        images.LoopDevices.Should().BeTrue("partimage fixtures need loop devices (losetup -f)");
+        var fs = images.Factory.MakeExt($"fs/ext2-z{z}.img", 16, images.Content, type: "ext2");
+        var image = images.Factory.Partimage(fs, $"pi/ext2-z{z}", compression: z);
+        var info = ImageInspector.Inspect(image).Single();
+        info.Compressor.Should().Be(expected);
+        info.OgLine.Should().Be($"PARTIMAGE:{expected.ToString().ToUpperInvariant()}:EXT2FS:16384");
+    }
+
+    [Theory]
     [InlineData("ext4", "EXTFS")]
     [InlineData("ntfs", "NTFS")]
     [InlineData("fat32", "FAT32")]

@@ -71,7 +71,7 @@ public sealed class PartcloneInspectionTests(InspectionImages images)
     {
         var info = ImageInspector.Inspect(images.Fat32Imager).Single();
         info.Tool.Should().Be(CloneTool.Partclone);
-        info.Filesystem.Should().Be("raw");
+        info.Filesystem.Should().Be("RAW", "partclone.imager writes \"raw\", upper-cased as OpenGnsys reports it");
         info.DeviceSizeBytes.Should().Be(40L << 20);
         info.UsedBlocks.Should().Be(info.TotalBlocks);
     }
