@@ -36,7 +36,13 @@ public sealed class ImageCache
     public long UsedBytes => new DirectoryInfo(Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
     /// <summary>What can still be written: the capacity left, and never more than the disk under the cache really has free.</summary>
-    public long FreeBytes => Math.Max(0, Math.Min(CapacityBytes - UsedBytes, new DriveInfo(Directory).AvailableFreeSpace));
+    public long FreeBytes => Math.Max(0, Math.Min(CapacityBytes - UsedBytes, DiskFreeBytes()));
+
+    private long DiskFreeBytes()
+    {
+        try { return new DriveInfo(Directory).AvailableFreeSpace; }
+        catch (ArgumentException) { return new DriveInfo(System.IO.Path.GetPathRoot(Directory)!).AvailableFreeSpace; }
+    }
 
     /// <summary>Bytes already fetched of <paramref name="name"/> (its partial copy), 0 when none.</summary>
     public long PartialBytes(string name) => new FileInfo(PartialPath(name)) is { Exists: true } f ? f.Length : 0;
