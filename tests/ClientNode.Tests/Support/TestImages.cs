@@ -14,6 +14,11 @@ public static class TestImages
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static readonly Dictionary<int, (string Partition, string Image)> Made = new();
 
+    static TestImages() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    };
+
     /// <summary>The source ext4 partition and its PARTCLONE:LZOP:EXTFS image, for <paramref name="variant"/>.</summary>
     public static async Task<(string Partition, string Image)> Ext4Async(int variant)
     {
