@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using Akka.Actor;
+using OgActors.ClientNode.Cache;
+using OgActors.ClientNode.Transfers;
+using OgActors.Imaging.Pipelines;
+using OgActors.Imaging.Progress;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.ClientNode.Jobs;
+
+/// <summary>
+/// One job on one computer, a child of the <see cref="JobRunnerActor"/>. It tells its parent the protocol records to pass
+/// on: <see cref="JobStarted"/> (path and reason), <see cref="JobProgress"/>, and one <see cref="JobFinished"/>; then stops.
+/// <code>
+/// Restore / DeployImage / UpdateCache:  checking cache ──Checked──▶ working (path chosen) ──▶ finished
+/// CreateImage:                          working (capture → upload) ──▶ finished
+/// </code>
+/// Stopping it cancels the work (the tools are killed; a partial cache copy stays for the next attempt to resume).
+/// </summary>
+public sealed class JobActor : ReceiveActor
+{
+    private sealed record Progressed(TransferProgress Progress) : INoSerializationVerificationNeeded;
+    private sealed record WorkDone(long Bytes, string Note) : INoSerializationVerificationNeeded;
+    private sealed record WorkFailed(Exception Cause) : INoSerializationVerificationNeeded;
+
+    private readonly RunJob _job;
+    private readonly JobRunnerSettings _settings;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private string _path = "";
+    private string _reason = "";
+
+    public JobActor(RunJob job, JobRunnerSettings settings)
+    {
+        _job = job;
+        _settings = settings;
+        Receive<CacheCheckActor.Checked>(Checked);
+        Receive<CacheCheckActor.Failed>(failed => Finish(JobOutcome.Failed, 0, failed.Reason));
+        Receive<Progressed>(p => Context.Parent.Tell(new JobProgress(_job.SessionId, _job.Computer, p.Progress.Bytes,
+            p.Progress.TotalBytes ?? 0, p.Progress.BytesPerSecond, p.Progress.Eta)));
+        Receive<WorkDone>(done =>
+        {
+            if (done.Note.Length > 0) _reason = $"{_reason} {done.Note}";
+            Finish(JobOutcome.Succeeded, done.Bytes, "");
+        });
+        Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, Sentence(failure.Cause)));
+    }
+
+    public static Props Props(RunJob job, JobRunnerSettings settings) => Akka.Actor.Props.Create(() => new JobActor(job, settings));
+
+    private JobSpec Spec => _job.Spec;
+
+    protected override void PreStart()
+    {
+        if (Prepare() is { } refusal) { Finish(JobOutcome.Failed, 0, refusal); return; }
+        switch (Spec.Kind)
+        {
+            case SessionKind.CreateImage:
+                Start($"capture → {Spec.Method.ToString().ToLowerInvariant()} upload",
+                    $"Capturing partition {Spec.Partition} into image {Spec.Image} on repository {Spec.Repository}.");
+                Run(async (progress, ct) =>
+                {
+                    var result = await CaptureUpload.CaptureAsync(_device!, Spec.Image, _repository!, progress: progress, cancellationToken: ct);
+                    return new WorkDone(result.ImageBytes, $"Captured {CachePolicy.Size(result.PartitionBytes)} of {result.Filesystem} into {CachePolicy.Size(result.ImageBytes)}.");
+                });
+                break;
+            case SessionKind.Restore or SessionKind.DeployImage or SessionKind.UpdateCache:
+                Context.ActorOf(CacheCheckActor.Props(_settings.Cache, _repository!, Spec), "cache-check");
+                break;
+            default:
+                Finish(JobOutcome.Failed, 0, $"{Spec.Kind} jobs are not available yet on this computer.");
+                break;
+        }
+    }
+
+    protected override void PostStop() => _cancel.Cancel();
+
+    private string? _device;
+    private RepositoryClient? _repository;
+
+    /// <summary>Resolves the partition and the repository; a sentence when the job cannot run here.</summary>
+    private string? Prepare()
+    {
+        if (Spec.Kind != SessionKind.UpdateCache)
+        {
+            if (!_settings.Partitions.TryGetValue(Spec.Partition, out var device))
+                return $"Computer {_settings.Computer} has no partition {Spec.Partition}.";
+            _device = device;
+        }
+        if (_settings.TransferFor(Spec.Method) is null)
+            return $"{Spec.Kind} by {Spec.Method.ToString().ToLowerInvariant()} is not available yet on this computer.";
+        if (_settings.RepositoryAddress(Spec.Repository) is not { } address)
+            return $"Computer {_settings.Computer} does not know where repository {Spec.Repository} is.";
+        _repository = new RepositoryClient(_settings.Http, Spec.Repository, address);
+        return null;
+    }
+
+    private void Checked(CacheCheckActor.Checked check)
+    {
+        var decision = check.Decision;
+        Start(decision.PathName, decision.Reason);
+        if (decision.Path == CachePath.Refused) { Finish(JobOutcome.Failed, 0, decision.Reason); return; }
+        var request = new TransferRequest(Spec, check.Image, _repository!);
+        var transfer = _settings.TransferFor(Spec.Method)!;
+        var cache = _settings.Cache;
+        Run(async (progress, ct) =>
+        {
+            switch (decision.Path)
+            {
+                case CachePath.AlreadyCached:
+                    return new WorkDone(0, "");
+                case CachePath.FromCache:
+                    await RestorePipeline.RestoreFileAsync(cache!.ImagePath(Spec.Image), _device!, progress, ct);
+                    return new WorkDone(0, "");
+                case CachePath.DirectUnicast:
+                    var direct = await (_settings.TransferFor(TransferMethod.Unicast) ?? new UnicastTransfer())
+                        .RestoreDirectAsync(request with { Spec = Spec with { Method = TransferMethod.Unicast } }, _device!, progress, ct);
+                    return new WorkDone(direct.ImageBytes, "");
+                default: // UpdateCacheOnly, UpdateCacheThenRestore
+                    var update = await transfer.UpdateCacheAsync(request, cache!, progress, ct);
+                    var note = update.ResumedFrom > 0
+                        ? $"Resumed at {CachePolicy.Size(update.ResumedFrom)}; fetched {CachePolicy.Size(update.BytesFetched)}; full sum verified."
+                        : $"Fetched {CachePolicy.Size(update.BytesFetched)}; full sum verified.";
+                    if (decision.Path == CachePath.UpdateCacheThenRestore)
+                        await RestorePipeline.RestoreFileAsync(update.Image.Path, _device!, progress, ct);
+                    return new WorkDone(update.BytesFetched, note);
+            }
+        });
+    }
+
+    private void Start(string path, string reason)
+    {
+        _path = path;
+        _reason = reason;
+        Context.Parent.Tell(new JobStarted(_job.SessionId, _job.Computer, path, reason));
+    }
+
+    private void Run(Func<IProgress<TransferProgress>, CancellationToken, Task<WorkDone>> work)
+    {
+        var self = Self;
+        var progress = new Progress(p => self.Tell(new Progressed(p)));
+        var token = _cancel.Token;
+        Task.Run(() => work(progress, token), token).PipeTo(Self, failure: e => new WorkFailed(e));
+    }
+
+    private void Finish(JobOutcome outcome, long bytes, string error)
+    {
+        Context.Parent.Tell(new JobFinished(_job.SessionId, _job.Computer, outcome, _path,
+            outcome == JobOutcome.Failed && _reason.Length == 0 ? error : _reason, bytes, _clock.Elapsed, outcome == JobOutcome.Failed ? error : ""));
+        Context.Stop(Self);
+    }
+
+    private static string Sentence(Exception e) => e switch
+    {
+        AggregateException { InnerExceptions.Count: 1 } a => Sentence(a.InnerException!),
+        OperationCanceledException => "The job was cancelled.",
+        _ => e.Message,
+    };
+
+    /// <summary>An IProgress that calls back on the reporting thread (the actor receives a message; no SynchronizationContext needed).</summary>
+    private sealed class Progress(Action<TransferProgress> report) : IProgress<TransferProgress>
+    {
+        public void Report(TransferProgress value) => report(value);
+    }
+}

@@ -1,0 +1,212 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Event;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.ClientNode.Jobs;
+
+/// <summary>
+/// A computer's job runner: takes <see cref="RunJob"/>s from sessions and runs them one at a time, each in a
+/// <see cref="JobActor"/> child; answers the session with <see cref="JobAccepted"/> / <see cref="JobQueued"/>,
+/// <see cref="JobStarted"/>, <see cref="JobProgress"/> and <see cref="JobFinished"/>, the last sent again every
+/// <see cref="JobRunnerSettings.ResendInterval"/> until <see cref="JobFinishedAck"/>.
+/// <para>Idempotent: a RunJob for a job it knows (the session resending) makes it report where that job is, never run
+/// it twice. A computer killed mid-job forgets its jobs; the session sends the RunJob again when it comes back and the
+/// job runs again — a cache update resumes from the partial copy in the cache (HTTP Range), so nothing fetched is lost.</para>
+/// <code>
+/// per job:  queued ──▶ running (JobActor child) ──▶ finished (resending) ──JobFinishedAck──▶ acknowledged
+/// </code>
+/// </summary>
+public sealed class JobRunnerActor : ReceiveActor, IWithTimers
+{
+    /// <summary>The job kinds this runner can run (see <see cref="JobKinds.Of"/>), for <see cref="AgentAvailable"/>.</summary>
+    public static readonly IReadOnlyList<string> SupportedJobKinds =
+    [
+        JobKinds.Of(SessionKind.CreateImage, TransferMethod.Unicast),
+        JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast),
+        JobKinds.Of(SessionKind.DeployImage, TransferMethod.Unicast),
+        JobKinds.Of(SessionKind.UpdateCache, TransferMethod.Unicast),
+    ];
+
+    /// <summary>Asks where the runner's jobs are; answered with <see cref="Jobs"/> (for tests and the agent's inventory).</summary>
+    public sealed record GetJobs : INoSerializationVerificationNeeded;
+
+    public sealed record Jobs(string? Running, IReadOnlyList<string> Queued, IReadOnlyList<JobFinished> Finished) : INoSerializationVerificationNeeded;
+
+    /// <summary>Published on the node's EventStream after each job ends (the agent subscribes to re-send its inventory then).</summary>
+    public sealed record JobEnded(JobFinished Finished) : INoSerializationVerificationNeeded;
+
+    private sealed record Resend(string SessionId) : INoSerializationVerificationNeeded;
+
+    private sealed record Announce : INoSerializationVerificationNeeded;
+
+    private enum Phase { Queued, Running, Finished, Acknowledged }
+
+    private sealed class Job(RunJob run)
+    {
+        public RunJob Run { get; set; } = run;
+        public Phase Phase { get; set; } = Phase.Queued;
+        public JobStarted? Started { get; set; }
+        public JobProgress? Progress { get; set; }
+        public JobFinished? Finished { get; set; }
+        public IActorRef Worker { get; set; } = ActorRefs.Nobody;
+    }
+
+    private const int FinishedJobsKept = 200;
+
+    private readonly JobRunnerSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, Job> _jobs = new();
+    private readonly Queue<string> _queue = new();
+    private readonly Queue<string> _ended = new();
+    private Job? _running;
+
+    public JobRunnerActor(JobRunnerSettings settings)
+    {
+        _settings = settings;
+        Receive<RunJob>(Run);
+        Receive<JobStarted>(m => FromWorker(m.SessionId, job => { job.Started = m; Tell(job, m); }));
+        Receive<JobProgress>(m => FromWorker(m.SessionId, job => { job.Progress = m; Tell(job, m); }));
+        Receive<JobFinished>(m => FromWorker(m.SessionId, job => Finished(job, m)));
+        Receive<JobFinishedAck>(Acknowledged);
+        Receive<Resend>(m =>
+        {
+            if (_jobs.TryGetValue(m.SessionId, out var job) && job is { Phase: Phase.Finished, Finished: { } f }) Tell(job, f);
+        });
+        Receive<Terminated>(Stopped);
+        Receive<Announce>(_ => _settings.ClusterClient?.Tell(new ClusterClient.Publish(JobKinds.AgentsTopic,
+            new AgentAvailable(_settings.Computer, Self, SupportedJobKinds))));
+        Receive<GetJobs>(_ => Sender.Tell(new Jobs(_running?.Run.SessionId, [.. _queue],
+            [.. _jobs.Values.Where(j => j.Finished is not null).Select(j => j.Finished!)])));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(JobRunnerSettings settings) => Akka.Actor.Props.Create(() => new JobRunnerActor(settings));
+
+    /// <summary>
+    /// Announces the runner to the job dispatchers (through the ClusterClient, on <see cref="JobKinds.AgentsTopic"/>) now and
+    /// periodically: a coordinator that restarted, or a computer that came back, is known again within one interval; a
+    /// dispatcher that has a job running for this computer sends it again, and the runner reports where it is.
+    /// </summary>
+    protected override void PreStart()
+    {
+        if (_settings.ClusterClient is null) return;
+        Self.Tell(new Announce());
+        Timers.StartPeriodicTimer("announce", new Announce(), _settings.AnnounceInterval);
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    private void Run(RunJob run)
+    {
+        if (_jobs.TryGetValue(run.SessionId, out var known))
+        {
+            known.Run = run with { Spec = known.Run.Spec }; // the session may answer from elsewhere now; the job stays the same
+            Report(known);
+            return;
+        }
+        var job = new Job(run);
+        if (run.Computer != _settings.Computer)
+        {
+            _jobs[run.SessionId] = job;
+            Finished(job, new JobFinished(run.SessionId, run.Computer, JobOutcome.Failed, "", "",
+                0, TimeSpan.Zero, $"This agent is computer {_settings.Computer}, not {run.Computer}."));
+            return;
+        }
+        _jobs[run.SessionId] = job;
+        if (_running is not null)
+        {
+            _queue.Enqueue(run.SessionId);
+            Tell(job, new JobQueued(run.SessionId, run.Computer, $"Computer {_settings.Computer} is busy with session {_running.Run.SessionId}."));
+            return;
+        }
+        StartJob(job);
+    }
+
+    private void StartJob(Job job)
+    {
+        _running = job;
+        job.Phase = Phase.Running;
+        Tell(job, new JobAccepted(job.Run.SessionId, job.Run.Computer));
+        job.Worker = Context.ActorOf(JobActor.Props(job.Run, _settings), $"job-{Uri.EscapeDataString(job.Run.SessionId)}");
+        Context.Watch(job.Worker);
+        _log.Info("Job {0} of session {1} started: {2} {3} partition {4}", job.Run.Spec.Kind, job.Run.SessionId, job.Run.Spec.Image,
+            job.Run.Spec.Method, job.Run.Spec.Partition);
+    }
+
+    /// <summary>Where a known job is, told again (the session resent its RunJob).</summary>
+    private void Report(Job job)
+    {
+        switch (job.Phase)
+        {
+            case Phase.Queued:
+                Tell(job, new JobQueued(job.Run.SessionId, job.Run.Computer, $"Computer {_settings.Computer} is busy with session {_running?.Run.SessionId}."));
+                break;
+            case Phase.Running:
+                Tell(job, new JobAccepted(job.Run.SessionId, job.Run.Computer));
+                if (job.Started is { } started) Tell(job, started);
+                if (job.Progress is { } progress) Tell(job, progress);
+                break;
+            default:
+                Tell(job, job.Finished!);
+                break;
+        }
+    }
+
+    private void FromWorker(string sessionId, Action<Job> handle)
+    {
+        if (_jobs.TryGetValue(sessionId, out var job) && job.Phase == Phase.Running && Sender.Equals(job.Worker)) handle(job);
+    }
+
+    private void Finished(Job job, JobFinished finished)
+    {
+        job.Finished = finished;
+        job.Phase = Phase.Finished;
+        Tell(job, finished);
+        Timers.StartPeriodicTimer(TimerKey(job), new Resend(job.Run.SessionId), _settings.ResendInterval);
+        _log.Info("Job of session {0} {1} ({2}): {3}", finished.SessionId, finished.Outcome, finished.Path,
+            finished.Error.Length > 0 ? finished.Error : finished.Reason);
+        Context.System.EventStream.Publish(new JobEnded(finished));
+        Forget();
+        if (_running == job)
+        {
+            _running = null;
+            Context.Unwatch(job.Worker);
+            NextJob();
+        }
+    }
+
+    private void Acknowledged(JobFinishedAck ack)
+    {
+        if (!_jobs.TryGetValue(ack.SessionId, out var job) || job.Phase != Phase.Finished) return;
+        job.Phase = Phase.Acknowledged;
+        Timers.Cancel(TimerKey(job));
+    }
+
+    /// <summary>A worker that stopped without finishing (it crashed): the job failed.</summary>
+    private void Stopped(Terminated terminated)
+    {
+        if (_running is not { } job || !job.Worker.Equals(terminated.ActorRef)) return;
+        Finished(job, new JobFinished(job.Run.SessionId, job.Run.Computer, JobOutcome.Failed, job.Started?.Path ?? "",
+            job.Started?.Reason ?? "", 0, TimeSpan.Zero, "The job stopped unexpectedly on the computer."));
+    }
+
+    private void NextJob()
+    {
+        while (_queue.TryDequeue(out var next))
+            if (_jobs.TryGetValue(next, out var job) && job.Phase == Phase.Queued) { StartJob(job); return; }
+    }
+
+    /// <summary>Keeps the last finished jobs (so a late resend of their RunJob is answered), not all of them forever.</summary>
+    private void Forget()
+    {
+        foreach (var (id, job) in _jobs)
+            if (job.Phase == Phase.Acknowledged && !_ended.Contains(id)) _ended.Enqueue(id);
+        while (_ended.Count > FinishedJobsKept && _ended.TryDequeue(out var old)) _jobs.Remove(old);
+    }
+
+    private void Tell(Job job, IJobMessage message) => job.Run.ReplyTo.Tell(message, Self);
+
+    private static string TimerKey(Job job) => "resend-" + job.Run.SessionId;
+}

@@ -1,0 +1,38 @@
+using OgActors.ClientNode.Cache;
+using OgActors.ClientNode.Hosting;
+using OgActors.ClientNode.Transfers;
+
+namespace OgActors.ClientNode.Jobs;
+
+/// <summary>
+/// What a computer's job runner works with: its name, its partitions (number → block device or file), its cache (null =
+/// none), where each repository's unicast service is (name → base URL; null when unknown), the transfer paths it has, and
+/// how often an unacknowledged JobFinished is sent again; and, when <see cref="ClusterClient"/> is set, the ClusterClient
+/// through which the runner announces itself (<c>AgentAvailable</c> on <c>JobKinds.AgentsTopic</c>) every
+/// <see cref="AnnounceInterval"/>, so the coordinators' job dispatchers send this computer's jobs straight to it.
+/// </summary>
+public sealed record JobRunnerSettings(
+    string Computer,
+    IReadOnlyDictionary<int, string> Partitions,
+    ImageCache? Cache,
+    Func<string, Uri?> RepositoryAddress,
+    HttpClient Http,
+    IReadOnlyList<ITransferPath> Transfers,
+    TimeSpan ResendInterval)
+{
+    public Akka.Actor.IActorRef? ClusterClient { get; init; }
+
+    public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The settings of the computer a client node is the agent of, with unicast as its only transfer path.</summary>
+    public static JobRunnerSettings For(ComputerSettings computer, Func<string, Uri?> repositoryAddress, HttpClient? http = null) =>
+        new(computer.Name,
+            computer.Partitions.ToDictionary(p => p.Number, p => p.Device),
+            computer.CacheCapacity > 0 && computer.CacheDir.Length > 0 ? new ImageCache(computer.CacheDir, computer.CacheCapacity) : null,
+            repositoryAddress,
+            http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
+            [new UnicastTransfer()],
+            TimeSpan.FromSeconds(2));
+
+    public ITransferPath? TransferFor(Messages.Sessions.TransferMethod method) => Transfers.FirstOrDefault(t => t.Method == method);
+}

@@ -1,0 +1,34 @@
+using OgActors.ClientNode.Cache;
+using OgActors.Imaging.Pipelines;
+using OgActors.Imaging.Progress;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.ClientNode.Transfers;
+
+/// <summary>
+/// How an image reaches a computer by one protocol. The cache check decides <em>where</em> the image goes (into the
+/// cache, or straight onto the partition); a transfer path only knows <em>how</em> the bytes travel. Unicast is
+/// <see cref="UnicastTransfer"/>; multicast (udp-receiver) and torrent (aria2c) plug in as further implementations,
+/// chosen by <see cref="Method"/>, without touching <see cref="CachePolicy"/> or the cache check.
+/// </summary>
+public interface ITransferPath
+{
+    TransferMethod Method { get; }
+
+    /// <summary>Brings <paramref name="request"/>'s image into <paramref name="cache"/>, verified against the repository's full sum.</summary>
+    Task<CacheUpdateResult> UpdateCacheAsync(TransferRequest request, ImageCache cache,
+        IProgress<TransferProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Restores the image straight onto <paramref name="targetPartition"/>, with no copy on disk; refuses before writing when it does not fit.</summary>
+    Task<RestoreResult> RestoreDirectAsync(TransferRequest request, string targetPartition,
+        IProgress<TransferProgress>? progress, CancellationToken cancellationToken);
+}
+
+/// <summary>One image to move: the job that asks for it, what the repository says of it, and the repository itself.</summary>
+public sealed record TransferRequest(JobSpec Spec, RepositoryImageFacts Image, RepositoryClient Repository);
+
+/// <summary>
+/// What a cache update did: the committed image, the offset the download resumed from (0 = from the start), and the
+/// bytes actually fetched over the network this time.
+/// </summary>
+public sealed record CacheUpdateResult(CachedImage Image, long ResumedFrom, long BytesFetched, TimeSpan Elapsed);

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using OgActors.ClientNode.Cache;
+
+namespace OgActors.ClientNode.Transfers;
+
+/// <summary>
+/// A repository's unicast HTTP service seen from a computer: describe an image (HEAD for size and ETag, its
+/// <c>.sum</c>/<c>.full.sum</c> sidecars), download it whole or from an offset (Range + If-Range), upload a capture.
+/// </summary>
+public sealed class RepositoryClient(HttpClient http, string repository, Uri baseAddress)
+{
+    public string Repository { get; } = repository;
+    public Uri BaseAddress { get; } = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+
+    public Uri ImageUri(string image, string suffix = "") => new(BaseAddress, $"images/{Uri.EscapeDataString(image)}.img{suffix}");
+
+    /// <summary>The repository's copy of <paramref name="image"/>: size and sums; a <see cref="RepositoryException"/> when it does not serve it.</summary>
+    public async Task<RepositoryImageFacts> DescribeAsync(string image, CancellationToken cancellationToken = default)
+    {
+        using var head = await SendAsync(new HttpRequestMessage(HttpMethod.Head, ImageUri(image)), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!head.IsSuccessStatusCode)
+            throw new RepositoryException(head.StatusCode == HttpStatusCode.NotFound
+                ? $"Repository {Repository} does not serve image {image} (not incorporated there, or still being processed)."
+                : $"Repository {Repository} answered {(int)head.StatusCode} for image {image}.");
+        var size = head.Content.Headers.ContentLength
+                   ?? throw new RepositoryException($"Repository {Repository} did not say how big image {image} is.");
+        var sum = await SidecarAsync(image, ".sum", cancellationToken);
+        var fullSum = await SidecarAsync(image, ".full.sum", cancellationToken);
+        return new RepositoryImageFacts(image, size, sum, fullSum);
+    }
+
+    /// <summary>
+    /// GETs <paramref name="image"/> from byte <paramref name="from"/> on, only if the repository's copy is still the one whose
+    /// full MD5 is <paramref name="fullSum"/> (If-Range): the answer is 206 with the rest, or 200 with the whole (new) file.
+    /// </summary>
+    public async Task<HttpResponseMessage> GetImageAsync(string image, long from, string fullSum, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, ImageUri(image));
+        if (from > 0)
+        {
+            request.Headers.Range = new RangeHeaderValue(from, null);
+            request.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue($"\"{fullSum}\""));
+        }
+        var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.PartialContent or HttpStatusCode.RequestedRangeNotSatisfiable) return response;
+        var error = await ErrorOf(response, cancellationToken);
+        response.Dispose();
+        throw new RepositoryException($"Repository {Repository} refused to send image {image}: {error}");
+    }
+
+    /// <summary>PUTs an image (streamed, chunked) as NAME.img; a <see cref="RepositoryException"/> with the repository's sentence when refused.</summary>
+    public async Task UploadAsync(string image, HttpContent content, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, ImageUri(image)) { Content = content };
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new RepositoryException($"Repository {Repository} refused the upload of {image}: {await ErrorOf(response, cancellationToken)}");
+    }
+
+    private async Task<string> SidecarAsync(string image, string suffix, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, ImageUri(image, suffix)), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (!response.IsSuccessStatusCode) throw new RepositoryException($"Repository {Repository} has no {suffix} for image {image}.");
+        var text = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
+        var word = text.Split([' ', '\t', '\n'], 2)[0].ToLowerInvariant();
+        if (word.Length != 32 || !word.All(char.IsAsciiHexDigit)) throw new RepositoryException($"The {suffix} of image {image} in repository {Repository} is not an MD5.");
+        return word;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RepositoryException($"Repository {Repository} at {BaseAddress} cannot be reached ({e.Message.TrimEnd('.')}).", e);
+        }
+    }
+
+    private static async Task<string> ErrorOf(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.TryGetProperty("error", out var error) && error.GetString() is { Length: > 0 } sentence) return sentence;
+        }
+        catch (JsonException) { }
+        return $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using OgActors.ClientNode.Cache;
+using OgActors.Imaging.Compression;
+using OgActors.Imaging.Inspection;
+using OgActors.Imaging.Pipelines;
+using OgActors.Imaging.Progress;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.ClientNode.Transfers;
+
+/// <summary>
+/// Unicast from a repository's HTTP service.
+/// <para>Cache update: GET into <c>NAME.img.part</c> in the cache; a partial copy left by an interrupted download (the
+/// job cancelled, the computer killed) is resumed with <c>Range</c> from its length, on condition that the repository still
+/// has the same version (<c>If-Range</c> = its full MD5; otherwise the whole new file comes and the partial copy is
+/// overwritten). The complete copy is hashed, refused unless its MD5 is the repository's <c>.full.sum</c>, and only then
+/// renamed to <c>NAME.img</c> with its own sums.</para>
+/// <para>Direct restore: the GET's body is the restore pipeline's input (decompressor → restore tool), no temporary file;
+/// the pipeline refuses before writing when the partition is smaller than the image needs.</para>
+/// </summary>
+public sealed class UnicastTransfer : ITransferPath
+{
+    private const int BufferSize = 1 << 20;
+
+    public TransferMethod Method => TransferMethod.Unicast;
+
+    public async Task<CacheUpdateResult> UpdateCacheAsync(TransferRequest request, ImageCache cache,
+        IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var image = request.Image;
+        var partial = cache.PartialPath(image.Name);
+        var resumedFrom = cache.PartialBytes(image.Name);
+        // A partial copy resumes only when it is of the repository's current version (recorded beside it when it began).
+        if (resumedFrom == 0 || resumedFrom > image.SizeBytes
+            || !string.Equals(cache.PartialVersion(image.Name), image.FullSum, StringComparison.OrdinalIgnoreCase))
+        {
+            cache.BeginPartial(image.Name, image.FullSum);
+            resumedFrom = 0;
+        }
+        var meter = new ProgressMeter(progress, image.SizeBytes, resumedFrom);
+        long fetched = 0;
+
+        if (resumedFrom < image.SizeBytes)
+        {
+            var response = await request.Repository.GetImageAsync(image.Name, resumedFrom, image.FullSum, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+            {
+                // The partial copy does not fit the repository's file any more: start over.
+                response.Dispose();
+                cache.BeginPartial(image.Name, image.FullSum);
+                resumedFrom = 0;
+                response = await request.Repository.GetImageAsync(image.Name, 0, image.FullSum, cancellationToken);
+            }
+            using (response)
+            {
+                // 200 instead of 206: the repository's copy changed (If-Range failed) or it ignored the range: take it whole.
+                if (response.StatusCode == HttpStatusCode.OK) resumedFrom = 0;
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                await using var file = new FileStream(partial, resumedFrom > 0 ? FileMode.Open : FileMode.Create, FileAccess.Write,
+                    FileShare.Read, 1, FileOptions.Asynchronous);
+                file.SetLength(resumedFrom);
+                file.Position = resumedFrom;
+                var buffer = new byte[BufferSize];
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    fetched += read;
+                    meter.Report(resumedFrom + fetched);
+                }
+                await file.FlushAsync(cancellationToken);
+                if (file.Length != image.SizeBytes)
+                    throw new RepositoryException(
+                        $"The download of {image.Name} from repository {request.Repository.Repository} broke off at {file.Length} of {image.SizeBytes} bytes; it resumes from there next time.");
+            }
+        }
+        meter.Report(image.SizeBytes, force: true);
+        var committed = await cache.CommitAsync(image.Name, image.FullSum, cancellationToken);
+        return new CacheUpdateResult(committed, resumedFrom, fetched, meter.Elapsed);
+    }
+
+    public async Task<RestoreResult> RestoreDirectAsync(TransferRequest request, string targetPartition,
+        IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var image = request.Image;
+        using var response = await request.Repository.GetImageAsync(image.Name, 0, image.FullSum, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        // The head tells the format and the size the image needs; the partition is checked before a byte is written to it.
+        var head = new byte[(int)Math.Min(RestorePipeline.InspectedHeadLength, image.SizeBytes)];
+        await body.ReadExactlyAsync(head, cancellationToken);
+        var format = ImageInspector.InspectHead(head, image.SizeBytes) with { StoredSize = image.SizeBytes };
+        TargetCheck.EnsureFits(format, targetPartition, image.Name);
+        await using var whole = new PrefixedStream(head, body, leaveOpen: true);
+        return await RestorePipeline.RestoreAsync(whole, format, targetPartition, progress, cancellationToken);
+    }
+}

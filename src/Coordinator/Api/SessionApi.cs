@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OgActors.Coordinator.Domain;
+using OgActors.Coordinator.Sessions;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.Coordinator.Api;
+
+/// <summary>One line of <c>session list</c>.</summary>
+public sealed record SessionSummary(
+    string SessionId, SessionKind Kind, string Image, TransferMethod Method, string By, DateTimeOffset CreatedAt,
+    SessionOutcome? Outcome, int Computers, int Queued, int Running, int Succeeded, int Failed, int Skipped)
+{
+    public static SessionSummary Of(SessionView v) => new(v.SessionId, v.Plan.Kind, v.Plan.Image, v.Plan.Method, v.By, v.CreatedAt, v.Outcome,
+        v.Jobs.Count, Count(v, JobStatus.Queued), Count(v, JobStatus.Running), Count(v, JobStatus.Succeeded), Count(v, JobStatus.Failed),
+        Count(v, JobStatus.Skipped));
+
+    private static int Count(SessionView v, JobStatus s) => v.Jobs.Count(j => j.Status == s);
+}
+
+/// <summary>
+/// The session palette: <c>POST /sessions</c> (create-image, restore, deploy, clone-remote — a <see cref="SessionRequest"/>),
+/// <c>GET /sessions</c>, <c>GET /sessions/{id}</c>, <c>GET /sessions/{id}/watch</c> (NDJSON: the session every half
+/// second until it ends).
+/// </summary>
+public static class SessionApi
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("/sessions", async (CoordinatorDomain d, HttpContext http) =>
+        {
+            var (request, error) = await DomainApi.BodyAsync<SessionRequest>(http);
+            return error ?? DomainApi.Reply(await d.Planner.StartAsync(request!, DomainApi.Identity(http), http.RequestAborted));
+        });
+
+        api.MapGet("/sessions", async (CoordinatorDomain d, CancellationToken ct) =>
+            Results.Json((await d.ListSessionsAsync(ct)).Select(SessionSummary.Of).ToList(), DomainApi.Json));
+
+        api.MapGet("/sessions/{id}", async (CoordinatorDomain d, string id, CancellationToken ct) =>
+            DomainApi.Reply(await d.AskAsync(new GetSession(id), ct)));
+
+        api.MapGet("/sessions/{id}/watch", async (CoordinatorDomain d, string id, HttpContext http) =>
+        {
+            var first = await d.AskAsync(new GetSession(id), http.RequestAborted);
+            if (first is not SessionView view) { await DomainApi.Reply(first).ExecuteAsync(http); return; }
+            http.Response.ContentType = "application/x-ndjson";
+            try
+            {
+                while (true)
+                {
+                    await DomainApi.WriteLineAsync(http.Response, view, http.RequestAborted);
+                    if (view.Outcome is not null) return;
+                    await Task.Delay(500, http.RequestAborted);
+                    view = await d.SessionAsync(id, http.RequestAborted) ?? view;
+                }
+            }
+            catch (OperationCanceledException) { }
+        });
+    }
+}

@@ -1,0 +1,85 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using OgActors.Coordinator.Audit;
+using OgActors.Coordinator.Sessions;
+using OgActors.Messages;
+using OgActors.Messages.Classrooms;
+using OgActors.Messages.Common;
+using OgActors.Messages.Images;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.Coordinator.Domain;
+
+/// <summary>
+/// The coordinator domain as the API sees it: ask an entity, list entities (persistence ids by prefix, then
+/// each entity's own view), plan and start sessions, read the audit timeline.
+/// </summary>
+public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry, string readJournalPluginId)
+{
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly SqlReadJournal _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(readJournalPluginId);
+
+    public ActorSystem System => system;
+    public IActorRef Classrooms => registry.Get<ClassroomRegion>();
+    public IActorRef Images => registry.Get<ImageRegion>();
+    public IActorRef Sessions => registry.Get<SessionRegion>();
+    public AuditLog Audit { get; } = new(system, readJournalPluginId);
+    public SessionPlanner Planner => new(this);
+
+    /// <summary>Sends a command or query to its entity; the reply is Accepted, Refused or a view.</summary>
+    public Task<object> AskAsync(IOgMessage message, CancellationToken cancel = default) => message switch
+    {
+        IClassroomMessage => Classrooms.Ask<object>(message, AskTimeout, cancel),
+        IImageMessage => Images.Ask<object>(message, AskTimeout, cancel),
+        ISessionMessage => Sessions.Ask<object>(message, AskTimeout, cancel),
+        _ => throw new ArgumentException($"{message.GetType().Name} is not addressed to a domain entity."),
+    };
+
+    public async Task<ClassroomView?> ClassroomAsync(string name, CancellationToken cancel = default) =>
+        await AskAsync(new GetClassroom(name), cancel) as ClassroomView;
+
+    public async Task<ImageView?> ImageAsync(string canonical, CancellationToken cancel = default) =>
+        await AskAsync(new GetImage(canonical), cancel) as ImageView;
+
+    public async Task<SessionView?> SessionAsync(string id, CancellationToken cancel = default) =>
+        await AskAsync(new GetSession(id), cancel) as SessionView;
+
+    public async Task<IReadOnlyList<ClassroomView>> ListClassroomsAsync(CancellationToken cancel = default) =>
+        (await Views(PersistenceIds.ClassroomPrefix, id => ClassroomAsync(id, cancel), cancel)).OrderBy(c => c.Name).ToList();
+
+    public async Task<IReadOnlyList<ImageView>> ListImagesAsync(CancellationToken cancel = default) =>
+        (await Views(PersistenceIds.ImagePrefix, id => ImageAsync(id, cancel), cancel)).OrderBy(i => i.Canonical).ToList();
+
+    public async Task<IReadOnlyList<SessionView>> ListSessionsAsync(CancellationToken cancel = default) =>
+        (await Views(PersistenceIds.SessionPrefix, id => SessionAsync(id, cancel), cancel)).OrderByDescending(s => s.CreatedAt).ToList();
+
+    /// <summary>The classroom and record of a computer, searched in every classroom (names are unique across classrooms).</summary>
+    public async Task<(ClassroomView Room, ComputerRecord Computer)?> FindComputerAsync(string name, CancellationToken cancel = default)
+    {
+        foreach (var room in await ListClassroomsAsync(cancel))
+            if (room.Computers.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } pc) return (room, pc);
+        return null;
+    }
+
+    /// <summary>Adds a computer after checking no other classroom has one of that name.</summary>
+    public async Task<object> AddComputerAsync(AddComputer cmd, CancellationToken cancel = default)
+    {
+        if (await FindComputerAsync(cmd.Name, cancel) is { } found && !found.Room.Name.Equals(cmd.Classroom, StringComparison.OrdinalIgnoreCase))
+            return new Refused($"Computer {found.Computer.Name} already belongs to classroom {found.Room.Name}.");
+        return await AskAsync(cmd, cancel);
+    }
+
+    private async Task<IEnumerable<T>> Views<T>(string prefix, Func<string, Task<T?>> view, CancellationToken cancel) where T : class
+    {
+        var ids = await _journal.CurrentPersistenceIds()
+            .Where(id => id.StartsWith(prefix, StringComparison.Ordinal))
+            .RunWith(Sink.Seq<string>(), system.Materializer());
+        var views = await Task.WhenAll(ids.Select(id => view(id[prefix.Length..])));
+        return views.OfType<T>();
+    }
+}

@@ -1,0 +1,32 @@
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OgActors.Coordinator.Api;
+using OgActors.Coordinator.Computers;
+using OgActors.Coordinator.Hosting;
+using OgActors.Coordinator.Sessions;
+
+namespace OgActors.Coordinator.Domain;
+
+/// <summary>
+/// The coordinator's domain as a module of the coordinator host: classroom, image and session entities, the job dispatcher
+/// and its bridge to the computer registry, the repository file linker, the audit tagging of the journal, and the
+/// classroom / image / session / audit API palettes. Add it after <see cref="ComputerRegistryModule"/>.
+/// </summary>
+public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : ICoordinatorModule
+{
+    private readonly SessionSettings _sessions = sessions ?? new SessionSettings();
+
+    public void ConfigureServices(IServiceCollection services) => services.AddCoordinatorDomainServices();
+
+    public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services) =>
+        akka.AddCoordinatorDomain(_sessions)
+            .WithActors((system, registry) => system.ActorOf(AgentPresenceBridge.Props(registry.Get<ComputerRegistry>(),
+                registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, [.. _sessions.AvailableJobKinds]), "agent-presence-bridge"));
+
+    public void ConfigureJournal(AkkaPersistenceJournalBuilder journal) => CoordinatorDomainSetup.AddAuditTagging(journal);
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapCoordinatorDomainApi();
+}

@@ -1,0 +1,57 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OgActors.Coordinator.Audit;
+using OgActors.Coordinator.Classrooms;
+using OgActors.Coordinator.Images;
+using OgActors.Coordinator.Sessions;
+using OgActors.Messages.Audit;
+
+namespace OgActors.Coordinator.Domain;
+
+/// <summary>
+/// Wires the coordinator's domain into a host: the classroom, image and session shard regions on role
+/// <c>coordinator</c> (sessions remembered), the job dispatcher, the repository file linker, and the audit tagger.
+/// </summary>
+public static class CoordinatorDomainSetup
+{
+    public const string Role = "coordinator";
+
+    /// <summary>Registers the shard regions and actors. Call after persistence and clustering are configured.</summary>
+    public static AkkaConfigurationBuilder AddCoordinatorDomain(this AkkaConfigurationBuilder builder, SessionSettings? sessions = null,
+        string role = Role)
+    {
+        var settings = sessions ?? new SessionSettings();
+        builder
+            .WithShardRegion<ClassroomRegion>("classroom", (_, _, _) => ClassroomActor.Props, EntityRouting.Classrooms,
+                new ShardOptions { Role = role, StateStoreMode = StateStoreMode.DData })
+            .WithShardRegion<ImageRegion>("image", (_, _, _) => ImageActor.Props, EntityRouting.Images,
+                new ShardOptions { Role = role, StateStoreMode = StateStoreMode.DData })
+            .WithActors((system, registry) => registry.Register<JobDispatcherKey>(system.ActorOf(JobDispatcher.Props(DistributedPubSub.Get(system).Mediator), "job-dispatcher")))
+            .WithShardRegion<SessionRegion>("session",
+                (_, registry, _) => id => DeploymentSessionActor.Props(id, registry.Get<JobDispatcherKey>(), registry.Get<ClassroomRegion>(),
+                    registry.Get<SessionRegion>(), settings),
+                EntityRouting.Sessions,
+                new ShardOptions
+                {
+                    Role = role, StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = true, RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                })
+            .WithActors((system, registry) => registry.Register<RepositoryFileLinkerKey>(system.ActorOf(
+                RepositoryFileLinker.Props(registry.Get<ImageRegion>(), DistributedPubSub.Get(system).Mediator), "repository-file-linker")));
+        return builder;
+    }
+
+    /// <summary>The journal-builder callback: tags every audited event for the audit timeline.</summary>
+    public static void AddAuditTagging(AkkaPersistenceJournalBuilder journal) =>
+        journal.AddWriteEventAdapter<AuditTagger>("og-audit", [typeof(IAuditedEvent)]);
+
+    /// <summary>The services the domain's HTTP API uses (<see cref="CoordinatorDomain"/>).</summary>
+    public static IServiceCollection AddCoordinatorDomainServices(this IServiceCollection services,
+        string readJournalPluginId = "akka.persistence.query.journal.sql") =>
+        services.AddSingleton(sp => new CoordinatorDomain(sp.GetRequiredService<Akka.Actor.ActorSystem>(),
+            sp.GetRequiredService<ActorRegistry>(), readJournalPluginId));
+}

@@ -1,0 +1,71 @@
+using Akka.Actor;
+using Akka.Persistence;
+using OgActors.Coordinator.Domain;
+using OgActors.Messages.Common;
+using OgActors.Messages.Images;
+
+namespace OgActors.Coordinator.Images;
+
+/// <summary>
+/// One image object, event-sourced (persistence id <c>image-CANONICAL</c>; the canonical name is the entity id,
+/// so it is unique by construction). Its definition comes from operators; its files and revision come from
+/// what repositories announce (<see cref="RepositoryFileLinker"/>).
+/// </summary>
+public sealed class ImageActor : ReceivePersistentActor
+{
+    private readonly string _canonical;
+    private ImageState _state = ImageState.Empty;
+
+    public ImageActor(string canonical)
+    {
+        _canonical = canonical;
+        Recover<IImageEvent>(e => _state = _state.Apply(e));
+        Command<DefineImage>(Define);
+        Command<DeleteImage>(Delete);
+        Command<GetImage>(_ => Sender.Tell(_state.View is { } view ? view : NotDefined()));
+        Command<LinkImageFile>(Link);
+        Command<UnlinkImageFile>(Unlink);
+    }
+
+    public override string PersistenceId => PersistenceIds.Image(_canonical);
+
+    public static Props Props(string canonical) => Akka.Actor.Props.Create(() => new ImageActor(canonical));
+
+    private void Define(DefineImage cmd)
+    {
+        if (_state.Definition is not null) { Sender.Tell(new Refused($"Image {_canonical} is already defined.")); return; }
+        if (ImageRules.Check(cmd) is { } bad) { Sender.Tell(new Refused(bad)); return; }
+        Save(new ImageDefined(cmd.Canonical, cmd.DisplayName.Trim(), cmd.SoftwareProfile.Trim(), cmd.Partition,
+            cmd.PartitionType.ToUpperInvariant(), cmd.Repository, cmd.Comments.Trim(), cmd.By, Now), Sender);
+    }
+
+    private void Delete(DeleteImage cmd)
+    {
+        if (_state.Definition is null) { Sender.Tell(NotDefined()); return; }
+        Save(new ImageDeleted(_canonical, cmd.By, Now), Sender);
+    }
+
+    private void Link(LinkImageFile cmd)
+    {
+        if (_state.CopyIn(cmd.Repository, cmd.Folder) is { } known && known.FullSum == cmd.FullSum && known.Size == cmd.Size)
+        { Sender.Tell(new Accepted(_canonical)); return; } // the same file announced again (e.g. a repository restart)
+        Save(new ImageFileLinked(_canonical, cmd.Repository, cmd.Folder, cmd.Info, cmd.Sum, cmd.FullSum, cmd.InfoHash,
+            cmd.Size, cmd.ModifiedAt, _state.RevisionOf(cmd.FullSum), $"repository:{cmd.Repository}", Now), Sender);
+    }
+
+    private void Unlink(UnlinkImageFile cmd)
+    {
+        if (_state.CopyIn(cmd.Repository, cmd.Folder) is null) { Sender.Tell(new Accepted(_canonical)); return; }
+        Save(new ImageFileUnlinked(_canonical, cmd.Repository, cmd.Folder, $"repository:{cmd.Repository}", Now), Sender);
+    }
+
+    private void Save(IImageEvent evt, IActorRef replyTo) =>
+        Persist(evt, e =>
+        {
+            _state = _state.Apply(e);
+            replyTo.Tell(new Accepted(_canonical));
+        });
+
+    private Refused NotDefined() => new($"Image {_canonical} is not defined.");
+    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+}

@@ -1,0 +1,41 @@
+using OgActors.Messages.Images;
+
+namespace OgActors.Coordinator.Images;
+
+/// <summary>
+/// An image entity's state: its definition (null while undefined or after delete) and the files repositories
+/// hold under its canonical name — kept even while undefined, so a later definition links at once.
+/// </summary>
+public sealed record ImageState(ImageView? Definition, IReadOnlyList<ImageFileCopy> Copies, IReadOnlyDictionary<string, int> RevisionBySum)
+{
+    public static ImageState Empty { get; } = new(null, [], new Dictionary<string, int>());
+
+    public int Revision => RevisionBySum.Count == 0 ? 0 : RevisionBySum.Values.Max();
+
+    /// <summary>The revision a file with this full sum is (a known content keeps its number; a new one gets the next).</summary>
+    public int RevisionOf(string fullSum) => RevisionBySum.TryGetValue(fullSum, out var r) ? r : Revision + 1;
+
+    public ImageView? View => Definition is null ? null : Definition with { Revision = Revision, Copies = Copies };
+
+    public ImageState Apply(IImageEvent evt) => evt switch
+    {
+        ImageDefined e => this with
+        {
+            Definition = new ImageView(e.Canonical, e.DisplayName, e.SoftwareProfile, e.Partition, e.PartitionType,
+                e.Repository, e.Comments, 0, [], e.At, e.By),
+        },
+        ImageDeleted => this with { Definition = null },
+        ImageFileLinked e => this with
+        {
+            Copies = [.. Copies.Where(c => !SameCopy(c, e.Repository, e.Folder)),
+                new ImageFileCopy(e.Repository, e.Folder, e.Info, e.Sum, e.FullSum, e.InfoHash, e.Size, e.ModifiedAt, e.Revision)],
+            RevisionBySum = new Dictionary<string, int>(RevisionBySum) { [e.FullSum] = e.Revision },
+        },
+        ImageFileUnlinked e => this with { Copies = [.. Copies.Where(c => !SameCopy(c, e.Repository, e.Folder))] },
+        _ => this,
+    };
+
+    public ImageFileCopy? CopyIn(string repository, string folder) => Copies.FirstOrDefault(c => SameCopy(c, repository, folder));
+
+    private static bool SameCopy(ImageFileCopy c, string repository, string folder) => c.Repository == repository && c.Folder == folder;
+}

@@ -1,0 +1,187 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Persistence;
+using OgActors.Coordinator.Domain;
+using OgActors.Messages.Classrooms;
+using OgActors.Messages.Common;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.Coordinator.Sessions;
+
+/// <summary>
+/// One operator command carried out over its computers, event-sourced (persistence id <c>session-ID</c>) and
+/// sharded with remember-entities, so a coordinator restart brings it back: on recovery every unfinished job is
+/// sent again and agents answer where they are. Persisted: created, job started (path, reason), job finished
+/// (outcome, bytes, duration, error), session finished. Live only: acknowledgements, progress, waiting reasons.
+/// </summary>
+public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
+{
+    private sealed record ResendTick : INoSerializationVerificationNeeded;
+    private sealed record ResumeWork : INoSerializationVerificationNeeded;
+
+    private readonly string _id;
+    private readonly IActorRef _dispatcher;
+    private readonly IActorRef _classrooms;
+    private readonly IActorRef _replyTo;
+    private readonly SessionSettings _settings;
+    private SessionState? _state;
+
+    // Jobs the dispatcher or the computer has acknowledged since this incarnation started (never persisted:
+    // after a restart nothing is acknowledged, so everything unfinished is sent again).
+    private readonly HashSet<string> _acknowledged = new(StringComparer.OrdinalIgnoreCase);
+    // Job events written but not applied yet (PersistAsync), so resent reports are not persisted twice.
+    private readonly HashSet<string> _starting = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _finishing = new(StringComparer.OrdinalIgnoreCase);
+    private bool _concluding;
+
+    public DeploymentSessionActor(string id, IActorRef dispatcher, IActorRef classrooms, IActorRef replyTo, SessionSettings settings)
+    {
+        _id = id; _dispatcher = dispatcher; _classrooms = classrooms; _replyTo = replyTo; _settings = settings;
+
+        Recover<SessionCreated>(e => _state = SessionState.Create(e));
+        Recover<ISessionEvent>(e => _state?.Apply(e));
+        Recover<RecoveryCompleted>(_ => { if (_state is not null) Self.Tell(new ResumeWork()); });
+
+        Command<StartSession>(Start);
+        Command<GetSession>(_ => { if (Exists()) Sender.Tell(_state!.View()); });
+        Command<JobAccepted>(m => { if (Exists()) _acknowledged.Add(m.Computer); });
+        Command<JobQueued>(m => { if (Exists()) Queued(m); });
+        Command<JobStarted>(m => { if (Exists()) Started(m); });
+        Command<JobProgress>(m => { if (Exists()) { _acknowledged.Add(m.Computer); _state!.Progress(m); } });
+        Command<JobFinished>(m =>
+        {
+            Sender.Tell(new JobFinishedAck(_id, m.Computer));
+            if (Exists()) Finished(m);
+        });
+        Command<ResendTick>(_ => SendUnacknowledged());
+        Command<ResumeWork>(_ => Resume());
+        Command<IReply>(_ => { }); // classrooms' answers to RecordPartitionImage
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+    public override string PersistenceId => PersistenceIds.Session(_id);
+
+    public static Props Props(string id, IActorRef dispatcher, IActorRef classrooms, IActorRef replyTo, SessionSettings settings) =>
+        Akka.Actor.Props.Create(() => new DeploymentSessionActor(id, dispatcher, classrooms, replyTo, settings));
+
+    private void Start(StartSession cmd)
+    {
+        if (_state is not null) { Sender.Tell(new Refused($"Session {_id} already exists.")); return; }
+        if (cmd.Plan.Targets.Count == 0) { Sender.Tell(new Refused("A session needs at least one computer.")); PassivateSoon(); return; }
+        var replyTo = Sender;
+        Persist(new SessionCreated(_id, cmd.Plan, cmd.By, DateTimeOffset.UtcNow), e =>
+        {
+            _state = SessionState.Create(e);
+            replyTo.Tell(new Accepted(_id));
+            Self.Tell(new ResumeWork()); // never persist from inside a persist handler
+        });
+    }
+
+    /// <summary>After creation or recovery: fail what this release cannot run, send the rest, keep resending.</summary>
+    private void Resume()
+    {
+        if (_state!.Outcome is not null) { PassivateSoon(); return; }
+        foreach (var job in _state.Jobs.Where(j => !SessionState.IsEnded(j.Status)).ToList())
+        {
+            var kind = JobKinds.Of(_state.Plan.Kind, _state.Plan.Method);
+            if (!_settings.AvailableJobKinds.Contains(kind))
+                Finished(new JobFinished(_id, job.Computer, JobOutcome.Failed, "", "not available yet", 0, TimeSpan.Zero,
+                    $"{Describe(_state.Plan.Kind, _state.Plan.Method)} is not available yet in this release."));
+        }
+        SendUnacknowledged();
+        Timers.StartPeriodicTimer("resend", new ResendTick(), _settings.ResendInterval);
+        ConcludeIfDone();
+    }
+
+    private void SendUnacknowledged()
+    {
+        if (_state is null || _state.Outcome is not null) return;
+        foreach (var target in _state.Plan.Targets)
+        {
+            var job = _state.Job(target.Computer)!;
+            if (SessionState.IsEnded(job.Status) || _acknowledged.Contains(target.Computer) || _finishing.Contains(target.Computer)) continue;
+            _dispatcher.Tell(new DispatchJob(new RunJob(_id, target.Computer, _state.SpecFor(target), _replyTo)));
+        }
+    }
+
+    private void Queued(JobQueued m)
+    {
+        _acknowledged.Add(m.Computer);
+        _state!.Waiting(m.Computer, m.Reason);
+    }
+
+    private void Started(JobStarted m)
+    {
+        _acknowledged.Add(m.Computer);
+        if (_state!.Job(m.Computer) is not { Status: JobStatus.Queued } || !_starting.Add(m.Computer)) return;
+        PersistAsync(new ComputerJobStarted(_id, m.Computer, m.Path, m.Reason, $"computer:{m.Computer}", DateTimeOffset.UtcNow), e =>
+        {
+            _starting.Remove(e.Computer);
+            _state.Apply(e);
+        });
+    }
+
+    private void Finished(JobFinished m)
+    {
+        if (_state!.Job(m.Computer) is not { } job || SessionState.IsEnded(job.Status) || !_finishing.Add(m.Computer)) return;
+        _acknowledged.Add(m.Computer);
+        var by = m.Reason == "not available yet" ? "coordinator" : $"computer:{job.Computer}";
+        PersistAsync(new ComputerJobFinished(_id, job.Computer, m.Outcome, m.Path, m.Reason, m.Bytes, m.Duration, m.Error, by,
+            DateTimeOffset.UtcNow), e =>
+        {
+            _finishing.Remove(e.Computer);
+            _state.Apply(e);
+            _dispatcher.Tell(new ReleaseComputer(_id, e.Computer));
+            if (e.Outcome == JobOutcome.Succeeded) RecordPartition(_state.Job(e.Computer)!);
+            ConcludeIfDone();
+        });
+    }
+
+    private void RecordPartition(JobView job)
+    {
+        var plan = _state!.Plan;
+        if (job.Role == JobRole.Master || plan.Kind is SessionKind.CreateImage or SessionKind.UpdateCache) return;
+        var image = plan.Kind == SessionKind.CloneRemote && plan.Source is { Kind: CloneSourceKind.Partition } source
+            ? $"PART:{plan.Master}:{source.Partition}"
+            : plan.Image;
+        _classrooms.Tell(new RecordPartitionImage(job.Classroom, job.Computer, plan.Partition, image, plan.ImageRevision, _id,
+            $"session:{_id}"));
+    }
+
+    private void ConcludeIfDone()
+    {
+        if (_state!.Outcome is not null || _concluding || !_state.AllJobsEnded) return;
+        _concluding = true;
+        PersistAsync(_state.Conclude(DateTimeOffset.UtcNow), e =>
+        {
+            _state.Apply(e);
+            Timers.CancelAll();
+            PassivateSoon();
+        });
+    }
+
+    private bool Exists()
+    {
+        if (_state is not null) return true;
+        Sender.Tell(new Refused($"Session {_id} does not exist."));
+        PassivateSoon();
+        return false;
+    }
+
+    private void PassivateSoon() => Context.SetReceiveTimeout(_state is null ? TimeSpan.FromSeconds(1) : _settings.IdleAfterEnd);
+
+    public static string Describe(SessionKind kind, TransferMethod method)
+    {
+        var by = method.ToString().ToLowerInvariant();
+        return kind switch
+        {
+            SessionKind.CreateImage => $"Creating an image (upload by {by})",
+            SessionKind.Restore => $"Restoring by {by}",
+            SessionKind.UpdateCache => $"Updating the cache by {by}",
+            SessionKind.DeployImage => $"Deploying by {by}",
+            SessionKind.CloneRemote => $"Remote partition cloning by {by}",
+            _ => kind.ToString(),
+        };
+    }
+}

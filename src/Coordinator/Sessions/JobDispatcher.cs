@@ -1,0 +1,136 @@
+using Akka.Actor;
+using Akka.Event;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.Coordinator.Sessions;
+
+/// <summary>
+/// The seam between sessions and computers, one per coordinator node. Knows each computer's agent (from
+/// <see cref="AgentAvailable"/>/<see cref="AgentGone"/>, published by the computer registry on DistributedPubSub topic
+/// <see cref="JobKinds.AgentsTopic"/> or on this node's EventStream)
+/// and enforces <b>one job at a time per computer</b>: a job for a busy or offline computer is <b>queued</b>
+/// (first come, first served) and its session told why; it is forwarded when the computer is free and online.
+/// A job the computer's agent cannot run fails at once with a "not available yet" reason. Its state is not
+/// persisted: after a restart, sessions send their unfinished jobs again and rebuild it.
+/// </summary>
+public sealed class JobDispatcher : ReceiveActor
+{
+    private sealed record Agent(IActorRef Ref, IReadOnlySet<string> JobKinds);
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, Agent> _agents = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, RunJob> _running = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<RunJob>> _waiting = new(StringComparer.OrdinalIgnoreCase);
+
+    private readonly IActorRef? _mediator;
+
+    public JobDispatcher(IActorRef? mediator)
+    {
+        _mediator = mediator;
+        Receive<DispatchJob>(m => Dispatch(m.Job));
+        Receive<ReleaseComputer>(Release);
+        Receive<AgentAvailable>(Online);
+        Receive<AgentGone>(Offline);
+        Receive<JobFinishedAck>(_ => { });
+        Receive<Akka.Cluster.Tools.PublishSubscribe.SubscribeAck>(_ => { });
+    }
+
+    public static Props Props(IActorRef? mediator) => Akka.Actor.Props.Create(() => new JobDispatcher(mediator));
+
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(AgentAvailable));
+        Context.System.EventStream.Subscribe(Self, typeof(AgentGone));
+        _mediator?.Tell(new Akka.Cluster.Tools.PublishSubscribe.Subscribe(JobKinds.AgentsTopic, Self));
+    }
+
+    private void Dispatch(RunJob job)
+    {
+        var pc = job.Computer;
+        if (_running.TryGetValue(pc, out var current))
+        {
+            if (current.SessionId == job.SessionId)
+            {
+                _running[pc] = job; // a resend (e.g. after a restart): the agent reports where it is
+                if (_agents.TryGetValue(pc, out var agent)) agent.Ref.Tell(job);
+                else job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline"));
+                return;
+            }
+            Enqueue(job);
+            job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is busy with session {current.SessionId}"));
+            return;
+        }
+        if (!_agents.TryGetValue(pc, out var online))
+        {
+            Enqueue(job);
+            job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline"));
+            return;
+        }
+        if (_waiting.TryGetValue(pc, out var queue) && queue.Count > 0 && queue[0].SessionId != job.SessionId)
+        {
+            Enqueue(job); // others came first
+            job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} has {queue.Count} job(s) before it"));
+            TryStartNext(pc);
+            return;
+        }
+        Remove(pc, job.SessionId);
+        Run(job, online);
+    }
+
+    private void Run(RunJob job, Agent agent)
+    {
+        var kind = JobKinds.Of(job.Spec.Kind, job.Spec.Method);
+        if (!agent.JobKinds.Contains(kind))
+        {
+            job.ReplyTo.Tell(new JobFinished(job.SessionId, job.Computer, JobOutcome.Failed, "", "not available yet", 0, TimeSpan.Zero,
+                $"{DeploymentSessionActor.Describe(job.Spec.Kind, job.Spec.Method)} is not available yet on {job.Computer} (its agent cannot run it)."));
+            TryStartNext(job.Computer);
+            return;
+        }
+        _running[job.Computer] = job;
+        agent.Ref.Tell(job);
+    }
+
+    private void Release(ReleaseComputer m)
+    {
+        if (_running.TryGetValue(m.Computer, out var job) && job.SessionId == m.SessionId) _running.Remove(m.Computer);
+        Remove(m.Computer, m.SessionId);
+        TryStartNext(m.Computer);
+    }
+
+    private void Online(AgentAvailable m)
+    {
+        _agents[m.Computer] = new Agent(m.Agent, m.JobKinds.ToHashSet(StringComparer.OrdinalIgnoreCase));
+        if (_running.TryGetValue(m.Computer, out var job)) m.Agent.Tell(job); // it came back: report where the job is
+        else TryStartNext(m.Computer);
+    }
+
+    private void Offline(AgentGone m)
+    {
+        _agents.Remove(m.Computer);
+        if (_running.TryGetValue(m.Computer, out var job))
+            job.ReplyTo.Tell(new JobQueued(job.SessionId, m.Computer, $"{m.Computer} went offline during the job"));
+    }
+
+    private void TryStartNext(string pc)
+    {
+        if (_running.ContainsKey(pc) || !_agents.TryGetValue(pc, out var agent)) return;
+        if (!_waiting.TryGetValue(pc, out var queue) || queue.Count == 0) return;
+        var next = queue[0];
+        queue.RemoveAt(0);
+        _log.Debug("Computer {0} is free: starting session {1}'s job", pc, next.SessionId);
+        Run(next, agent);
+    }
+
+    private void Enqueue(RunJob job)
+    {
+        if (!_waiting.TryGetValue(job.Computer, out var queue)) _waiting[job.Computer] = queue = [];
+        var index = queue.FindIndex(j => j.SessionId == job.SessionId);
+        if (index >= 0) queue[index] = job; else queue.Add(job);
+    }
+
+    private void Remove(string pc, string sessionId)
+    {
+        if (_waiting.TryGetValue(pc, out var queue)) queue.RemoveAll(j => j.SessionId == sessionId);
+    }
+}

@@ -1,0 +1,148 @@
+using OgActors.Coordinator.Classrooms;
+using OgActors.Coordinator.Domain;
+using OgActors.Messages.Classrooms;
+using OgActors.Messages.Common;
+using OgActors.Messages.Images;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.Coordinator.Sessions;
+
+/// <summary>
+/// Turns an operator's <see cref="SessionRequest"/> into a <see cref="SessionPlan"/>: checks the command's rules,
+/// resolves the scope (classrooms and/or computers) to targets, and each classroom's transfer parameters from its
+/// defaults plus the command's overrides. Refusals are one sentence.
+/// </summary>
+public sealed class SessionPlanner(CoordinatorDomain domain)
+{
+    public sealed record Result(SessionPlan? Plan, string? Refusal);
+
+    public async Task<Result> PlanAsync(SessionRequest r, CancellationToken cancel = default)
+    {
+        var rooms = await domain.ListClassroomsAsync(cancel);
+        var method = r.Method ?? TransferMethod.Unicast;
+        ImageView? image = null;
+
+        // The command's own rules.
+        switch (r.Kind)
+        {
+            case SessionKind.CreateImage:
+                if ((r.Computers?.Count ?? 0) != 1 || (r.Classrooms?.Count ?? 0) > 0) return No("Create image acts on exactly one computer.");
+                if (CheckPartition(r.Partition) is { } badPart) return No(badPart);
+                if (Names.Check("repository", r.Repository) is { } badRepo) return No(badRepo);
+                if (method != TransferMethod.Unicast) return No("An image is always uploaded to its repository by unicast.");
+                if ((image = await domain.ImageAsync(r.Image ?? "", cancel)) is null) return No(NoImage(r.Image));
+                break;
+            case SessionKind.Restore or SessionKind.DeployImage or SessionKind.UpdateCache:
+                if ((image = await domain.ImageAsync(r.Image ?? "", cancel)) is null) return No(NoImage(r.Image));
+                if (image.Copies.Count == 0) return No($"Image {image.Canonical} has no file in any repository yet.");
+                if (r.Kind == SessionKind.Restore && CheckPartition(r.Partition) is { } badRestore) return No(badRestore);
+                if (r.Kind == SessionKind.DeployImage && r.Partition is not null && CheckPartition(r.Partition) is { } badDeploy) return No(badDeploy);
+                if (r.Repository is { Length: > 0 } && image.Copies.All(c => c.Repository != r.Repository))
+                    return No($"Repository {r.Repository} does not hold image {image.Canonical}.");
+                break;
+            case SessionKind.CloneRemote:
+                if (method == TransferMethod.Torrent) return No("Remote partition cloning sends by unicast or multicast, not torrent.");
+                if (CheckPartition(r.Partition) is { } badClone) return No(badClone);
+                if (string.IsNullOrWhiteSpace(r.Master)) return No("Remote partition cloning needs a master computer (--master).");
+                break;
+        }
+
+        CloneSource? source = null;
+        if (r.Kind == SessionKind.CloneRemote)
+        {
+            if (ParseSource(r.Source) is not { } parsed) return No($"The source '{r.Source}' is not PART:N, IMG-CACHE:NAME or IMG-REPO:NAME.");
+            source = parsed;
+            if (source.Kind != CloneSourceKind.Partition && (image = await domain.ImageAsync(source.Image, cancel)) is null)
+                return No(NoImage(source.Image));
+        }
+
+        // Scope → targets.
+        var targets = new List<SessionTarget>();
+        foreach (var name in r.Classrooms ?? [])
+        {
+            var room = rooms.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (room is null) return No($"Classroom {name} does not exist.");
+            if (room.Computers.Count == 0) return No($"Classroom {room.Name} has no computers.");
+            targets.AddRange(room.Computers.Select(pc => Target(room, pc)));
+        }
+        foreach (var name in r.Computers ?? [])
+        {
+            var found = rooms.SelectMany(room => room.Computers.Select(pc => (room, pc)))
+                .FirstOrDefault(x => x.pc.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+            if (found.pc is null) return No($"No classroom has a computer named {name}.");
+            targets.Add(Target(found.room, found.pc));
+        }
+        targets = targets.DistinctBy(t => t.Computer, StringComparer.OrdinalIgnoreCase).ToList();
+        if (targets.Count == 0) return No("The scope is empty: name classrooms or computers.");
+
+        var master = "";
+        if (r.Kind == SessionKind.CloneRemote)
+        {
+            if (targets.Count < 2) return No("Remote partition cloning needs a scope of more than one computer.");
+            var m = targets.FirstOrDefault(t => t.Computer.Equals(r.Master, StringComparison.OrdinalIgnoreCase));
+            if (m is null) return No($"The master {r.Master} is not in the scope.");
+            master = m.Computer;
+            targets = [.. targets.Select(t => t with { Role = t.Computer == master ? JobRole.Master : JobRole.Receiver })];
+        }
+
+        // Classroom defaults + overrides.
+        var parameters = new Dictionary<string, TransferParameters>();
+        foreach (var room in targets.Select(t => t.Classroom).Distinct())
+        {
+            var defaults = rooms.First(c => c.Name == room);
+            var m = defaults.Multicast;
+            var multicast = new MulticastSettings(r.Port ?? m.Port, r.GroupAddress ?? m.GroupAddress, r.Duplex ?? m.Duplex,
+                r.MaxMbps ?? m.MaxMbps, r.WaitForComputers ?? m.WaitForComputers, r.MaxWaitSeconds ?? m.MaxWaitSeconds);
+            var p2p = new P2PSettings(r.P2PMode ?? defaults.P2P.Mode, r.SeedSeconds ?? defaults.P2P.SeedSeconds);
+            if (ClassroomRules.CheckMulticast(multicast) is { } badM) return No(badM);
+            if (ClassroomRules.CheckP2P(p2p) is { } badP) return No(badP);
+            parameters[room] = new TransferParameters(multicast, p2p);
+        }
+
+        var partition = r.Kind switch
+        {
+            SessionKind.UpdateCache => 0,
+            SessionKind.DeployImage => r.Partition ?? image!.Partition,
+            _ => r.Partition ?? 0,
+        };
+        var imageName = r.Kind == SessionKind.CloneRemote ? source!.Kind == CloneSourceKind.Partition ? "" : source.Image : image!.Canonical;
+        return new Result(new SessionPlan(r.Kind, imageName, image?.Revision ?? 0, partition, r.Repository ?? "", method, master, source,
+            targets, parameters), null);
+    }
+
+    /// <summary>Plans the request and starts the session; replies Accepted(session id) or Refused.</summary>
+    public async Task<object> StartAsync(SessionRequest request, string by, CancellationToken cancel = default)
+    {
+        var result = await PlanAsync(request, cancel);
+        if (result.Plan is null) return new Refused(result.Refusal!);
+        return await domain.AskAsync(new StartSession(NewId(), result.Plan, by), cancel);
+    }
+
+    public static string NewId() => $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..4]}";
+
+    public static CloneSource? ParseSource(string? text)
+    {
+        var parts = (text ?? "").Split(':', 2);
+        if (parts.Length != 2 || parts[1].Length == 0) return null;
+        return parts[0].ToUpperInvariant() switch
+        {
+            "PART" => int.TryParse(parts[1], out var n) && n is >= 1 and <= 128 ? new CloneSource(CloneSourceKind.Partition, n, "") : null,
+            "IMG-CACHE" => new CloneSource(CloneSourceKind.CacheImage, 0, parts[1]),
+            "IMG-REPO" => new CloneSource(CloneSourceKind.RepositoryImage, 0, parts[1]),
+            _ => null,
+        };
+    }
+
+    private static SessionTarget Target(ClassroomView room, ComputerRecord pc) =>
+        new(pc.Name, room.Name, pc.Ip, pc.Mac, pc.Repository, pc.CacheSizeBytes, JobRole.Single);
+
+    private static string? CheckPartition(int? partition) => partition switch
+    {
+        null => "The partition is required (--partition N).",
+        < 1 or > 128 => $"The partition {partition} must be a number between 1 and 128.",
+        _ => null,
+    };
+
+    private static string NoImage(string? name) => string.IsNullOrWhiteSpace(name) ? "The image is required (--image NAME)." : $"Image {name} is not defined.";
+    private static Result No(string reason) => new(null, reason);
+}

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using OgActors.Ctl.Api;
+using OgActors.Ctl.Output;
+using Spectre.Console;
+
+namespace OgActors.Ctl.Commands;
+
+/// <summary>The session palette: <c>session list|show ID|watch ID</c> (watch draws a live progress bar per computer).</summary>
+public static class SessionCommands
+{
+    public sealed record Target(string Computer, string Classroom, string Role);
+    public sealed record Plan(string Kind, string Image, int ImageRevision, int Partition, string Repository, string Method, string Master,
+        IReadOnlyList<Target> Targets);
+    public sealed record Job(string Computer, string Classroom, string Role, string Status, string Path, string Reason, string Waiting,
+        long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta, TimeSpan Duration, string Error);
+    public sealed record Session(string SessionId, Plan Plan, string By, DateTimeOffset CreatedAt, string? Outcome, DateTimeOffset? FinishedAt,
+        IReadOnlyList<Job> Jobs);
+    public sealed record Summary(string SessionId, string Kind, string Image, string Method, string By, DateTimeOffset CreatedAt, string? Outcome,
+        int Computers, int Queued, int Running, int Succeeded, int Failed, int Skipped);
+
+    public static Command Create(CtlContext ctx)
+    {
+        var list = new Command("list", "deployment sessions, newest first");
+        ctx.Action(list, async (parse, api, ct) =>
+        {
+            var sessions = await api.GetAsync<List<Summary>>("api/sessions", ct);
+            if (ctx.WantsJson(parse)) { ctx.Output.Json(sessions); return; }
+            var table = CtlOutput.Table("Session", "Command", "Image", "Method", "By", "Created", "Computers", "Queued/Running", "OK/Failed/Skipped", "Outcome");
+            foreach (var s in sessions)
+                table.AddRow(Markup.Escape(s.SessionId), Markup.Escape(s.Kind), Markup.Escape(s.Image.Length == 0 ? "-" : s.Image), Markup.Escape(s.Method.ToLowerInvariant()),
+                    Markup.Escape(s.By), Markup.Escape(CtlOutput.When(s.CreatedAt, DateTimeOffset.UtcNow)), s.Computers.ToString(),
+                    $"{s.Queued}/{s.Running}", $"{s.Succeeded}/{s.Failed}/{s.Skipped}", Outcome(s.Outcome));
+            ctx.Output.Write(table);
+        });
+
+        var id = new Argument<string>("ID") { Description = "session id" };
+        var show = new Command("show", "one session: its parameters and each computer's job") { id };
+        ctx.Action(show, async (parse, api, ct) =>
+        {
+            var s = await api.GetAsync<Session>($"api/sessions/{Uri.EscapeDataString(parse.GetValue(id)!)}", ct);
+            if (ctx.WantsJson(parse)) { ctx.Output.Json(s); return; }
+            Print(ctx, s);
+        });
+
+        var watchId = new Argument<string>("ID") { Description = "session id" };
+        var watch = new Command("watch", "follow a session live: a progress bar per computer until it ends") { watchId };
+        ctx.Action(watch, async (parse, api, ct) =>
+        {
+            Session? last = null;
+            var stream = Ndjson.ReadAsync<Session>(api.Endpoint, $"api/sessions/{Uri.EscapeDataString(parse.GetValue(watchId)!)}/watch", ct);
+            if (ctx.WantsJson(parse))
+            {
+                await foreach (var s in stream) ctx.Output.Json(s);
+                return;
+            }
+            await ctx.Output.Console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                .StartAsync(async progress =>
+                {
+                    var bars = new Dictionary<string, ProgressTask>();
+                    await foreach (var s in stream)
+                    {
+                        last = s;
+                        foreach (var j in s.Jobs)
+                        {
+                            if (!bars.TryGetValue(j.Computer, out var bar)) bars[j.Computer] = bar = progress.AddTask(j.Computer, maxValue: 1);
+                            bar.Description = Markup.Escape($"{j.Computer} {j.Status.ToLowerInvariant()}{(j.Path.Length > 0 ? " " + j.Path : "")}{(j.Waiting.Length > 0 ? $" ({j.Waiting})" : "")}");
+                            if (j.TotalBytes > 0) { bar.MaxValue = j.TotalBytes; bar.Value = j.Bytes; }
+                            if (j.Status is "Succeeded" or "Failed" or "Skipped") { bar.Value = bar.MaxValue; bar.StopTask(); }
+                        }
+                    }
+                });
+            if (last is not null) Print(ctx, last);
+        });
+
+        return new Command("session", "deployment sessions: list, show, watch") { list, show, watch };
+    }
+
+    internal static void Print(CtlContext ctx, Session s)
+    {
+        var p = s.Plan;
+        ctx.Output.Line($"[bold]session {Markup.Escape(s.SessionId)}[/]  {Markup.Escape(p.Kind)} {Markup.Escape(p.Image)}{(p.ImageRevision > 0 ? $" r{p.ImageRevision}" : "")} by {Markup.Escape(p.Method.ToLowerInvariant())}"
+            + (p.Partition > 0 ? $" on partition {p.Partition}" : "") + (p.Master.Length > 0 ? $", master {Markup.Escape(p.Master)}" : "")
+            + $"  — {Markup.Escape(s.By)}, {Markup.Escape(CtlOutput.When(s.CreatedAt, DateTimeOffset.UtcNow))}");
+        var table = CtlOutput.Table("Computer", "Classroom", "State", "Path and reason", "Bytes", "Seconds", "Error");
+        foreach (var j in s.Jobs)
+            table.AddRow(Markup.Escape(j.Computer + (j.Role == "Single" ? "" : $" ({j.Role.ToLowerInvariant()})")), Markup.Escape(j.Classroom), State(j.Status),
+                Markup.Escape(j.Path.Length == 0 ? j.Waiting.Length > 0 ? j.Waiting : "-" : $"{j.Path}: {j.Reason}"),
+                j.TotalBytes > 0 ? $"{CtlOutput.Bytes(j.Bytes)}/{CtlOutput.Bytes(j.TotalBytes)}" : CtlOutput.Bytes(j.Bytes),
+                j.Duration.TotalSeconds.ToString("0.#"), Markup.Escape(j.Error.Length == 0 ? "-" : j.Error));
+        ctx.Output.Write(table);
+        ctx.Output.Line($"outcome: {Outcome(s.Outcome)}");
+    }
+
+    private static string State(string status) => status switch
+    {
+        "Succeeded" => "[green]succeeded[/]",
+        "Failed" => "[red]failed[/]",
+        "Running" => "[blue]running[/]",
+        _ => Markup.Escape(status.ToLowerInvariant()),
+    };
+
+    private static string Outcome(string? outcome) => outcome switch
+    {
+        null => "[blue]in progress[/]",
+        "Succeeded" => "[green]succeeded[/]",
+        "Failed" => "[red]failed[/]",
+        _ => "[yellow]partly succeeded[/]",
+    };
+}
+
+/// <summary>Streams NDJSON from the API (session watch, audit --follow), one object per line, with the same errors as ApiClient.</summary>
+internal static class Ndjson
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async IAsyncEnumerable<T> ReadAsync<T>(ApiEndpoint endpoint, string path,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(endpoint.Url.ToString().TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Token);
+        HttpResponseMessage response;
+        try { response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct); }
+        catch (HttpRequestException)
+        { throw new CtlException($"Cannot reach the coordinator API at {endpoint.Url} (from {endpoint.Source}); is the coordinator or the lab running?"); }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(ct);
+                string? error = null;
+                try { error = JsonDocument.Parse(text).RootElement.GetProperty("error").GetString(); } catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException) { }
+                throw new CtlException(error ?? $"The coordinator API answered {(int)response.StatusCode} {response.ReasonPhrase}.", (int)response.StatusCode == 401 ? 3 : 1);
+            }
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+            while (true)
+            {
+                string? line;
+                try { line = await reader.ReadLineAsync(ct); }
+                catch (OperationCanceledException) { yield break; }
+                if (line is null) yield break;
+                if (line.Length == 0) continue;
+                yield return JsonSerializer.Deserialize<T>(line, Json)!;
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Akka.Actor;
+using OgActors.Messages.Classrooms;
+
+namespace OgActors.Messages.Sessions;
+
+/// <summary>
+/// What a computer is asked to do in a session. The agent chooses the concrete path (cache, direct, …)
+/// and reports it in <see cref="JobStarted"/>.
+/// </summary>
+[Manifest("job.spec")]
+public sealed record JobSpec(
+    SessionKind Kind, JobRole Role, string Image, int ImageRevision, int Partition, string Repository,
+    TransferMethod Method, MulticastSettings Multicast, P2PSettings P2P, string Master, CloneSource? Source);
+
+/// <summary>
+/// The job protocol between a session and a computer's agent. A session sends <see cref="RunJob"/>
+/// (through the coordinator's job dispatcher) until the agent acknowledges it; agents answer to
+/// <see cref="ReplyTo"/> (the session shard region, stable across coordinator restarts), and must be
+/// idempotent: a RunJob for a job they already know makes them report where it is.
+/// </summary>
+public interface IJobMessage : IOgMessage
+{
+    string SessionId { get; }
+    string Computer { get; }
+}
+
+/// <summary>Session → agent: run this job (or, if you already have it, report where it is).</summary>
+[Manifest("job.run")]
+public sealed record RunJob(string SessionId, string Computer, JobSpec Spec, IActorRef ReplyTo) : IJobMessage;
+
+/// <summary>Agent → session: the job is known and will run (or is running).</summary>
+[Manifest("job.accepted")]
+public sealed record JobAccepted(string SessionId, string Computer) : IJobMessage, ISessionMessage;
+
+/// <summary>Dispatcher or agent → session: the job waits (computer busy with another session, or offline).</summary>
+[Manifest("job.queued")]
+public sealed record JobQueued(string SessionId, string Computer, string Reason) : IJobMessage, ISessionMessage;
+
+/// <summary>Agent → session: the job began on <paramref name="Path"/> ("cache", "direct unicast", …) for <paramref name="Reason"/>.</summary>
+[Manifest("job.started")]
+public sealed record JobStarted(string SessionId, string Computer, string Path, string Reason) : IJobMessage, ISessionMessage;
+
+[Manifest("job.progress")]
+public sealed record JobProgress(
+    string SessionId, string Computer, long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta)
+    : IJobMessage, ISessionMessage;
+
+/// <summary>Agent (or dispatcher, for a job that cannot run) → session: the job ended. Resent until acknowledged.</summary>
+[Manifest("job.finished")]
+public sealed record JobFinished(
+    string SessionId, string Computer, JobOutcome Outcome, string Path, string Reason, long Bytes,
+    TimeSpan Duration, string Error) : IJobMessage, ISessionMessage;
+
+/// <summary>Session → agent: the outcome is persisted; stop resending it.</summary>
+[Manifest("job.finished-ack")]
+public sealed record JobFinishedAck(string SessionId, string Computer) : IJobMessage;
+
+/// <summary>Session → dispatcher: route this job to its computer when the computer is free and online.</summary>
+[Manifest("job.dispatch")]
+public sealed record DispatchJob(RunJob Job) : IOgMessage;
+
+/// <summary>Session → dispatcher: the computer's job in this session is over; the computer is free.</summary>
+[Manifest("job.release")]
+public sealed record ReleaseComputer(string SessionId, string Computer) : IJobMessage;
+
+/// <summary>
+/// The computer registry → dispatchers (DistributedPubSub topic JobKinds.AgentsTopic, or the node's EventStream): a computer's agent is online, and
+/// which job kinds it can run (e.g. "Restore/Unicast", "CreateImage/Unicast"; see JobKinds).
+/// </summary>
+[Manifest("job.agent-available")]
+public sealed record AgentAvailable(string Computer, IActorRef Agent, IReadOnlyList<string> JobKinds) : IOgMessage;
+
+/// <summary>The computer registry → dispatcher: the computer's agent went away.</summary>
+[Manifest("job.agent-gone")]
+public sealed record AgentGone(string Computer) : IOgMessage;
+
+public static class JobKinds
+{
+    /// <summary>DistributedPubSub topic on which the computer registry publishes <see cref="AgentAvailable"/> / <see cref="AgentGone"/>.</summary>
+    public const string AgentsTopic = "og.computer.agents";
+
+    /// <summary>The capability name of a job: "Restore/Unicast", "CloneRemote/Multicast", …</summary>
+    public static string Of(SessionKind kind, TransferMethod method) => $"{kind}/{method}";
+}

@@ -1,0 +1,40 @@
+using OgActors.Messages.Classrooms;
+
+namespace OgActors.Messages.Sessions;
+
+/// <summary>The operator command a deployment session carries out.</summary>
+public enum SessionKind { CreateImage, Restore, UpdateCache, DeployImage, CloneRemote }
+
+public enum TransferMethod { Unicast, Multicast, Torrent }
+
+/// <summary>What the master of a remote clone sends: a partition, an image of its cache, or one of its repository.</summary>
+public enum CloneSourceKind { Partition, CacheImage, RepositoryImage }
+
+/// <summary>A computer's part in a session.</summary>
+public enum JobRole { Single, Master, Receiver }
+
+[Manifest("session.clone-source")]
+public sealed record CloneSource(CloneSourceKind Kind, int Partition, string Image);
+
+/// <summary>The transfer parameters in force for one classroom: its defaults plus the command's overrides.</summary>
+[Manifest("session.parameters")]
+public sealed record TransferParameters(MulticastSettings Multicast, P2PSettings P2P);
+
+/// <summary>One computer a session acts on, resolved from the scope when the session was created.</summary>
+[Manifest("session.target")]
+public sealed record SessionTarget(
+    string Computer, string Classroom, string Ip, string Mac, string Repository, long CacheSizeBytes, JobRole Role);
+
+/// <summary>
+/// Everything a session needs, resolved by the coordinator from the operator's command: scope to targets,
+/// classroom defaults plus overrides to <paramref name="ParametersByClassroom"/>.
+/// </summary>
+/// <param name="Image">Canonical name of the image ("" for a remote clone of a partition).</param>
+/// <param name="ImageRevision">The image's revision when the session was created (recorded on restored partitions).</param>
+/// <param name="Repository">The repository the command names ("" = each computer's assigned repository).</param>
+/// <param name="Master">The master computer of a remote clone, "" otherwise.</param>
+[Manifest("session.plan")]
+public sealed record SessionPlan(
+    SessionKind Kind, string Image, int ImageRevision, int Partition, string Repository, TransferMethod Method,
+    string Master, CloneSource? Source, IReadOnlyList<SessionTarget> Targets,
+    IReadOnlyDictionary<string, TransferParameters> ParametersByClassroom);

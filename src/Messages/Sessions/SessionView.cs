@@ -1,0 +1,16 @@
+namespace OgActors.Messages.Sessions;
+
+public enum JobStatus { Queued, Running, Succeeded, Failed, Skipped }
+
+/// <summary>One computer's job as the session sees it now (progress fields are live, not persisted).</summary>
+/// <param name="Waiting">Why a queued job has not started yet ("pc01 is busy with session …", "pc01 is offline").</param>
+[Manifest("session.job-view")]
+public sealed record JobView(
+    string Computer, string Classroom, JobRole Role, JobStatus Status, string Path, string Reason, string Waiting,
+    long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta, TimeSpan Duration, string Error,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+[Manifest("session.view")]
+public sealed record SessionView(
+    string SessionId, SessionPlan Plan, string By, DateTimeOffset CreatedAt, SessionOutcome? Outcome,
+    DateTimeOffset? FinishedAt, IReadOnlyList<JobView> Jobs);

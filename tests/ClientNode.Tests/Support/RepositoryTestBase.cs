@@ -1,0 +1,107 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using OgActors.ClientNode.Transfers;
+using OgActors.Hosting.Serialization;
+using OgActors.Messages.Repositories;
+using OgActors.RepositoryNode;
+using OgActors.RepositoryNode.Catalog;
+using OgActors.RepositoryNode.Incorporation;
+using OgActors.RepositoryNode.Unicast;
+
+namespace OgActors.ClientNode.Tests.Support;
+
+/// <summary>
+/// A real repository for a client test: a one-member cluster ActorSystem (for the repository's DistributedPubSub),
+/// the RepositoryActor incorporating a temporary images directory, and its unicast HTTP service on Kestrel at
+/// 127.0.0.1 on a free port. The client actors under test run in the same ActorSystem, with serialize-messages on.
+/// </summary>
+public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
+{
+    public const string RepositoryName = "repo1";
+
+    public static readonly Config SystemConfig = ConfigurationFactory.ParseString("""
+        akka.loglevel = INFO
+        akka.actor.provider = cluster
+        akka.actor.serialize-messages = on
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.cluster.min-nr-of-members = 1
+        """).WithFallback(ConfigurationFactory.ParseString(SerializationSetup.Hocon));
+
+    private WebApplication? _web;
+
+    protected RepositoryTestBase() : base(SystemConfig)
+    {
+        ImagesDirectory = Directory.CreateTempSubdirectory("og-client-repo-").FullName;
+        Scratch = Directory.CreateTempSubdirectory("og-client-scratch-").FullName;
+    }
+
+    public string ImagesDirectory { get; }
+    public string Scratch { get; }
+    public CatalogView View { get; private set; } = null!;
+    public Uri BaseUrl { get; private set; } = null!;
+    public HttpClient Http { get; } = new() { Timeout = Timeout.InfiniteTimeSpan };
+    public RepositoryClient Repository => new(Http, RepositoryName, BaseUrl);
+
+    public virtual async Task InitializeAsync()
+    {
+        var cluster = Cluster.Get(Sys);
+        var up = new TaskCompletionSource();
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        cluster.Join(cluster.SelfAddress);
+        await up.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        View = new CatalogView(ImagesDirectory);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _web = builder.Build();
+        _web.MapUnicastService(View);
+        await _web.StartAsync();
+        BaseUrl = new Uri(_web.Urls.First().TrimEnd('/') + "/");
+        Sys.ActorOf(RepositoryActor.Props(new RepositoryActorSettings
+        {
+            Name = RepositoryName,
+            ImagesDirectory = ImagesDirectory,
+            HttpAddress = BaseUrl.ToString(),
+            AnnounceUrl = "http://127.0.0.1:6969/announce",
+            SettleTime = TimeSpan.FromMilliseconds(200),
+            RescanInterval = TimeSpan.FromSeconds(1),
+        }, DistributedPubSub.Get(Sys).Mediator, View), "repository");
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_web is not null) await _web.DisposeAsync();
+        Shutdown();
+        foreach (var dir in new[] { ImagesDirectory, Scratch })
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Puts <paramref name="source"/> into the repository as NAME.img the safe way (temporary name, rename) and waits until it is served.</summary>
+    protected async Task<CatalogEntry> PublishAsync(string source, string name)
+    {
+        var temporary = Path.Combine(ImagesDirectory, $"{name}.img.copying");
+        File.Copy(source, temporary, overwrite: true);
+        File.Move(temporary, Path.Combine(ImagesDirectory, $"{name}.img"), overwrite: true);
+        return await WaitServedAsync(name, Tools.Md5(source));
+    }
+
+    /// <summary>Waits until the repository serves <paramref name="name"/> (with full sum <paramref name="fullSum"/> when given).</summary>
+    protected async Task<CatalogEntry> WaitServedAsync(string name, string? fullSum = null, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        var key = new ImageKey("", name);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (View.Servable(key) is { Sums: { } sums } entry && (fullSum is null || sums.FullSum == fullSum)) return entry;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"The repository never served {name}.");
+    }
+}

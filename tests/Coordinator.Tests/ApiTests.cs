@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OgActors.Coordinator.Api;
+using OgActors.Coordinator.Tests.Support;
+
+namespace OgActors.Coordinator.Tests;
+
+/// <summary>The domain palettes over real HTTP on 127.0.0.1: JSON in and out, one-sentence errors, the caller's identity audited.</summary>
+public sealed class ApiTests
+{
+    [Fact]
+    public async Task Operators_define_list_and_start_sessions_over_http()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, serializeMessages: false); // it reads the audit tags back
+        using var alice = host.Api("alice");
+
+        (await alice.PostAsJsonAsync("api/classrooms", new { name = "aula1", network = "172.17.36.0/24" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await Expect(alice.PostAsJsonAsync("api/classrooms", new { name = "aula2", network = "172.17.36.5/24" }), HttpStatusCode.BadRequest,
+            "The network '172.17.36.5/24' has host bits set; write its network address, e.g. 172.17.36.0/24.");
+        (await alice.PostAsJsonAsync("api/classrooms/aula1/computers", new { name = "pc01", ip = "172.17.36.11", mac = "52:54:00:12:34:56", repository = "repo1", cacheSizeBytes = 1L << 30 }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+        await Expect(alice.PostAsJsonAsync("api/classrooms/aula1/computers", new { name = "pc02", ip = "10.0.0.1", mac = "52:54:00:12:34:57" }),
+            HttpStatusCode.BadRequest, "The IP address 10.0.0.1 is outside classroom aula1's network 172.17.36.0/24.");
+        await Expect(alice.PostAsJsonAsync("api/classrooms/nope/computers", new { name = "pc02", ip = "10.0.0.1", mac = "52:54:00:12:34:57" }),
+            HttpStatusCode.NotFound, "Classroom nope does not exist.");
+        await Expect(alice.PostAsJsonAsync("api/classrooms/aula1/multicast", new { port = 9001 }), HttpStatusCode.BadRequest,
+            "The multicast port 9001 must be even and between 9000 and 9098 (9000, 9002, …).");
+        (await alice.PostAsJsonAsync("api/classrooms/aula1/p2p", new { mode = "Seeder", seedSeconds = 30 })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await Expect(alice.PostAsJsonAsync("api/images", new { canonical = "win 11", displayName = "W", softwareProfile = "p", partition = 1, partitionType = "NTFS", repository = "repo1", comments = "c" }),
+            HttpStatusCode.BadRequest, "The canonical name 'win 11' contains a space, which is not allowed in an image file name.");
+        using var bob = host.Api("bob");
+        (await bob.PostAsJsonAsync("api/images", new { canonical = "win11", displayName = "Windows 11", softwareProfile = "W11", partition = 1, partitionType = "NTFS", repository = "repo1", comments = "c" }))
+            .StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var rooms = await alice.GetFromJsonAsync<JsonElement>("api/classrooms");
+        rooms[0].GetProperty("multicast").GetProperty("groupAddress").GetString().Should().Be("239.194.17.36");
+        rooms[0].GetProperty("p2P").GetProperty("mode").GetString().Should().Be("Seeder");
+        (await alice.GetFromJsonAsync<JsonElement>("api/images/win11")).GetProperty("displayName").GetString().Should().Be("Windows 11");
+
+        await Expect(alice.PostAsJsonAsync("api/sessions", new { kind = "Restore", computers = new[] { "pc01" }, image = "win11", partition = 1, method = "Unicast" }),
+            HttpStatusCode.BadRequest, "Image win11 has no file in any repository yet.");
+        var created = await alice.PostAsJsonAsync("api/sessions", new { kind = "CreateImage", computers = new[] { "pc01" }, image = "win11", partition = 1, repository = "repo1" });
+        created.StatusCode.Should().Be(HttpStatusCode.OK);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        JsonElement[] sessions = [];
+        for (var i = 0; i < 50 && (sessions.Length == 0 || sessions[0].GetProperty("outcome").ValueKind == JsonValueKind.Null); i++)
+        {
+            await Task.Delay(100);
+            sessions = (await alice.GetFromJsonAsync<JsonElement[]>("api/sessions"))!;
+        }
+        sessions.Should().ContainSingle().Which.GetProperty("sessionId").GetString().Should().Be(id);
+        sessions[0].GetProperty("failed").GetInt32().Should().Be(1);
+        (await host.Domain.SessionAsync(id!)).Should().NotBeNull("direct");
+        (await alice.GetAsync($"api/sessions/{id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var watch = await alice.GetStringAsync($"api/sessions/{id}/watch");
+        watch.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("Creating an image (upload by unicast) is not available yet");
+
+        var audit = await alice.GetFromJsonAsync<JsonElement[]>("api/audit?classroom=aula1");
+        audit!.Select(e => $"{e.GetProperty("by").GetString()} {e.GetProperty("action").GetString()}").Should().Equal(
+            "alice defined", "alice computer added", "alice p2p defaults changed", "alice created");
+        await Expect(alice.GetAsync("api/audit?since=yesterday"), HttpStatusCode.BadRequest,
+            "The time 'yesterday' is not a date and time such as 2026-11-24T17:00:00Z.");
+    }
+
+    private static async Task Expect(Task<HttpResponseMessage> call, HttpStatusCode status, string error)
+    {
+        using var response = await call;
+        response.StatusCode.Should().Be(status);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString().Should().Be(error);
+    }
+}

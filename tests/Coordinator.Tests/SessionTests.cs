@@ -1,0 +1,194 @@
+using Akka.Actor;
+using Akka.TestKit;
+using OgActors.Coordinator.Sessions;
+using OgActors.Coordinator.Tests.Support;
+using OgActors.Messages.Common;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.Coordinator.Tests;
+
+/// <summary>
+/// Deployment sessions against computers' agents. Where no real client exists yet, a TestProbe stands in for a
+/// computer's agent (the remote party); the session, dispatcher, journal and cluster are real.
+/// </summary>
+public sealed class SessionTests
+{
+    private static readonly SessionSettings Unicast = new()
+    {
+        AvailableJobKinds = new HashSet<string> { JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast) },
+        ResendInterval = TimeSpan.FromMilliseconds(400),
+    };
+
+    private static readonly string[] RestoreKinds = [JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast)];
+
+    private static SessionRequest Restore(params string[] computers) =>
+        new(SessionKind.Restore, Computers: computers, Image: "win11", Partition: 1, Method: TransferMethod.Unicast);
+
+    private static TestProbe Agent(DomainHost host, string computer, params string[] kinds)
+    {
+        var probe = host.Kit.CreateTestProbe();
+        host.System.EventStream.Publish(new AgentAvailable(computer, probe.Ref, kinds));
+        return probe;
+    }
+
+    private static async Task<string> StartAsync(DomainHost host, SessionRequest request)
+    {
+        var reply = await host.Domain.Planner.StartAsync(request, "alice");
+        return reply.Should().BeOfType<Accepted>().Subject.Id!;
+    }
+
+    private static async Task<SessionView> AwaitSessionAsync(DomainHost host, string id, Func<SessionView, bool> condition, int seconds = 20)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        SessionView? view = null;
+        while (DateTime.UtcNow < until)
+        {
+            view = await host.Domain.SessionAsync(id);
+            if (view is not null && condition(view)) return view;
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"Session {id} did not reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(view)}");
+    }
+
+    private static void Reply(RunJob job, TestProbe agent, params ISessionMessage[] messages)
+    {
+        foreach (var m in messages) job.ReplyTo.Tell(m, agent.Ref);
+    }
+
+    [Fact]
+    public async Task Without_a_transfer_path_every_computer_fails_with_not_available_yet()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store); // default settings: no transfer path yet
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+
+        var id = await StartAsync(host, new SessionRequest(SessionKind.Restore, Classrooms: ["lab"], Image: "win11", Partition: 1,
+            Method: TransferMethod.Multicast));
+
+        var view = await AwaitSessionAsync(host, id, v => v.Outcome is not null);
+        view.Outcome.Should().Be(SessionOutcome.Failed);
+        view.Jobs.Should().HaveCount(2).And.OnlyContain(j => j.Status == JobStatus.Failed && j.Reason == "not available yet"
+            && j.Error == "Restoring by multicast is not available yet in this release.");
+        view.Plan.ParametersByClassroom["lab"].Multicast.GroupAddress.Should().Be("239.194.1.2");
+    }
+
+    [Fact]
+    public async Task A_job_the_agent_cannot_run_fails_clearly()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, Unicast);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var agent = Agent(host, "pc01"); // online, but runs no job kind
+
+        var id = await StartAsync(host, Restore("pc01"));
+
+        var view = await AwaitSessionAsync(host, id, v => v.Outcome is not null);
+        view.Jobs.Single().Error.Should().Be("Restoring by unicast is not available yet on pc01 (its agent cannot run it).");
+        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public async Task Unacknowledged_jobs_are_resent_and_a_job_runs_to_success()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, Unicast);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var agent = Agent(host, "pc01", RestoreKinds);
+
+        var id = await StartAsync(host, Restore("pc01"));
+        var first = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+        var again = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5)); // not acknowledged: sent again
+        again.Should().BeEquivalentTo(first);
+        first.Spec.Should().Match<JobSpec>(s => s.Image == "win11" && s.Partition == 1 && s.Repository == "repo1" && s.ImageRevision == 1);
+
+        Reply(first, agent, new JobAccepted(id, "pc01"), new JobStarted(id, "pc01", "cache", "the cached copy is identical"),
+            new JobProgress(id, "pc01", 512, 1024, 100, TimeSpan.FromSeconds(5)));
+        agent.ExpectNoMsg(TimeSpan.FromSeconds(1)); // acknowledged: no more resends
+        var running = await AwaitSessionAsync(host, id, v => v.Jobs[0].Bytes == 512);
+        running.Jobs[0].Status.Should().Be(JobStatus.Running);
+        running.Jobs[0].TotalBytes.Should().Be(1024);
+
+        Reply(first, agent, new JobFinished(id, "pc01", JobOutcome.Succeeded, "cache", "the cached copy is identical", 1024,
+            TimeSpan.FromSeconds(3), ""));
+        agent.ExpectMsg<JobFinishedAck>().Computer.Should().Be("pc01");
+
+        var done = await AwaitSessionAsync(host, id, v => v.Outcome is not null);
+        done.Outcome.Should().Be(SessionOutcome.Succeeded);
+        done.Jobs[0].Should().Match<JobView>(j => j.Status == JobStatus.Succeeded && j.Path == "cache" && j.Bytes == 1024);
+        var room = await host.Domain.ClassroomAsync("lab");
+        room!.Computers[0].Partitions.Should().ContainSingle(p => p.Partition == 1 && p.Image == "win11" && p.Revision == 1 && p.SessionId == id);
+    }
+
+    [Fact]
+    public async Task A_second_session_for_a_busy_computer_is_queued_until_the_first_ends()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, Unicast);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var agent = Agent(host, "pc01", RestoreKinds);
+
+        var a = await StartAsync(host, Restore("pc01"));
+        var jobA = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+        Reply(jobA, agent, new JobAccepted(a, "pc01"), new JobStarted(a, "pc01", "direct", "no cache"));
+
+        var b = await StartAsync(host, Restore("pc01"));
+        var waiting = await AwaitSessionAsync(host, b, v => v.Jobs[0].Waiting.Length > 0);
+        waiting.Jobs[0].Status.Should().Be(JobStatus.Queued);
+        waiting.Jobs[0].Waiting.Should().Be($"pc01 is busy with session {a}");
+        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(800));
+
+        Reply(jobA, agent, new JobFinished(a, "pc01", JobOutcome.Failed, "direct", "no cache", 10, TimeSpan.FromSeconds(1), "disk error"));
+        agent.ExpectMsg<JobFinishedAck>();
+        var jobB = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+        jobB.SessionId.Should().Be(b);
+        (await AwaitSessionAsync(host, a, v => v.Outcome is not null)).Outcome.Should().Be(SessionOutcome.Failed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
+    public async Task A_session_survives_a_coordinator_restart_midway_and_completes(string kind)
+    {
+        using var store = JournalStore.Create(kind);
+        string id;
+        await using (var host = await DomainHost.StartAsync(store, Unicast))
+        {
+            await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+            await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+            var pc01 = Agent(host, "pc01", RestoreKinds);
+            var pc02 = Agent(host, "pc02", RestoreKinds);
+
+            id = await StartAsync(host, new SessionRequest(SessionKind.Restore, Classrooms: ["lab"], Image: "win11", Partition: 1,
+                Method: TransferMethod.Unicast));
+            var job1 = pc01.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+            var job2 = pc02.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+            Reply(job1, pc01, new JobAccepted(id, "pc01"), new JobStarted(id, "pc01", "cache", "identical copy"),
+                new JobFinished(id, "pc01", JobOutcome.Succeeded, "cache", "identical copy", 100, TimeSpan.FromSeconds(2), ""));
+            Reply(job2, pc02, new JobAccepted(id, "pc02"), new JobStarted(id, "pc02", "update cache", "new revision"));
+            await AwaitSessionAsync(host, id, v => v.Jobs[0].Status == JobStatus.Succeeded && v.Jobs[1].Status == JobStatus.Running);
+        }
+
+        await using (var host = await DomainHost.StartAsync(store, Unicast))
+        {
+            // The computers re-register with the new coordinator; the remembered session sends its unfinished job again.
+            var pc01 = Agent(host, "pc01", RestoreKinds);
+            var pc02 = Agent(host, "pc02", RestoreKinds);
+            var resent = pc02.ExpectMsg<RunJob>(TimeSpan.FromSeconds(30));
+            resent.SessionId.Should().Be(id);
+            pc01.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+
+            Reply(resent, pc02, new JobAccepted(id, "pc02"), new JobStarted(id, "pc02", "update cache", "new revision"),
+                new JobFinished(id, "pc02", JobOutcome.Succeeded, "update cache", "new revision", 200, TimeSpan.FromSeconds(9), ""));
+            var done = await AwaitSessionAsync(host, id, v => v.Outcome is not null);
+            done.Outcome.Should().Be(SessionOutcome.Succeeded);
+            done.Jobs.Select(j => (j.Computer, j.Status, j.Path, j.Bytes)).Should().Equal(
+                ("pc01", JobStatus.Succeeded, "cache", 100L), ("pc02", JobStatus.Succeeded, "update cache", 200L));
+            var room = await host.Domain.ClassroomAsync("lab");
+            room!.Computers.Should().OnlyContain(c => c.Partitions.Single().Image == "win11");
+            (await host.Domain.ListSessionsAsync()).Select(s => s.SessionId).Should().Equal(id);
+        }
+    }
+}
