@@ -1,3 +1,4 @@
+using OgActors.ClientNode.Jobs;
 using Microsoft.Extensions.Hosting;
 using OgActors.ClientNode.Hosting;
 using OgActors.Hosting;
@@ -6,6 +7,6 @@ using OgActors.Hosting.Configuration;
 // og-client [--config FILE] --seed akka.tcp://ogactors@COORDINATOR:4053 [--name PC] [--partition 1=/dev/sda1]... [--cache DIR --cache-capacity SIZE]
 return await NodeProgram.RunAsync("og-client", NodeRole.Client, args, async arguments =>
 {
-    await using var client = await ClientNodeHost.StartAsync(arguments.Build());
+    await using var client = await ClientNodeHost.StartAsync(arguments.Build(), [JobRunnerSetup.Configurator()]);
     await client.Host.WaitForShutdownAsync();
 });

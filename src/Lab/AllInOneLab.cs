@@ -151,6 +151,7 @@ public sealed class AllInOneLab : IAsyncDisposable
               partitions = [{{partitions}}]
               cache { dir = {{Quote(files.CacheDir)}}, capacity = {{files.Computer.CacheCapacity}} }
               register-retry = 1s
+              repositories { {{Quote(Repository.Settings.Name)}} = {{Quote(Repository.HttpUrl.ToString())}} }
             }
             """,
             Options.CommonHocon);

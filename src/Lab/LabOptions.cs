@@ -1,3 +1,4 @@
+using OgActors.ClientNode.Jobs;
 using Akka.Hosting;
 using OgActors.Coordinator.Hosting;
 using OgActors.Hosting.Modules;
@@ -37,7 +38,7 @@ public sealed record LabOptions
     public IReadOnlyList<INodeModule>? RepositoryModules { get; init; }
 
     /// <summary>Extra actors for every client node.</summary>
-    public IReadOnlyList<Action<AkkaConfigurationBuilder, IServiceProvider>> ClientConfigurators { get; init; } = [];
+    public IReadOnlyList<Action<AkkaConfigurationBuilder, IServiceProvider>> ClientConfigurators { get; init; } = [JobRunnerSetup.Configurator()];
 
     /// <summary>How long the lab may take to be ready (cluster up, every computer registered).</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -1,3 +1,5 @@
+using OgActors.ClientNode.Jobs;
+using OgActors.Messages.Sessions;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
 using Akka.Event;
@@ -55,6 +57,9 @@ public sealed class ComputerAgent : ReceiveActor, IWithTimers
             Become(Registered);
         });
         Receive<Refused>(refused => _log.Error("The registry refused this computer: {0}", refused.Reason));
+        // Job messages (RunJob, JobFinishedAck) reach the computer through its agent; the job runner next to it does the work.
+        Receive<IJobMessage>(job => Context.ActorSelection(JobRunnerSetup.ActorPath).Tell(job, Sender));
+
         Receive<LeaveRegistry>(_ =>
         {
             Timers.Cancel(nameof(RetryRegistration));
@@ -87,6 +92,9 @@ public sealed class ComputerAgent : ReceiveActor, IWithTimers
             StartRegistering();
         });
         Receive<ComputerRegistered>(_ => { }); // a late answer to a retry
+        // Job messages (RunJob, JobFinishedAck) reach the computer through its agent; the job runner next to it does the work.
+        Receive<IJobMessage>(job => Context.ActorSelection(JobRunnerSetup.ActorPath).Tell(job, Sender));
+
         Receive<LeaveRegistry>(_ =>
         {
             var inventory = _inventory();
