@@ -68,6 +68,8 @@ public static class CapturePipeline
         var filesystem = options.Filesystem ?? await Partition.DetectFilesystemAsync(partition, cancellationToken) ?? "";
         if (filesystem.Length == 0 && options.Tool != CloneTool.Dd)
             throw new PipelineRefusedException($"No filesystem was found on {partition}; capture it with dd.");
+        if (options.Tool == CloneTool.Partimage && !Partition.IsBlockDevice(partition))
+            throw new PipelineRefusedException($"partimage reads only block devices, and {partition} is not one; attach it to a loop device first.");
         ToolCommand?[] candidates = [CloneToolCommands.Capture(options.Tool, filesystem, partition), CompressorCommands.Compress(options.Compressor, options.CompressionLevel)];
         var stages = candidates.OfType<ToolCommand>().ToList();
         foreach (var stage in stages) ToolLocator.Require(stage.Program);

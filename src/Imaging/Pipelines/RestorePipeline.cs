@@ -2,6 +2,7 @@ using OgActors.Imaging.Formats;
 using OgActors.Imaging.Inspection;
 using OgActors.Imaging.Processes;
 using OgActors.Imaging.Progress;
+using OgActors.Imaging.Volumes;
 
 namespace OgActors.Imaging.Pipelines;
 
@@ -28,7 +29,7 @@ public static class RestorePipeline
         long? imageBytes = image.CanSeek ? image.Length - image.Position : format.StoredSize > 0 ? format.StoredSize : null;
         var (stages, targetBytes) = Plan(format, target, imageBytes);
         var reporter = new ProgressReporter(progress, imageBytes);
-        await RunAsync(target, () => ToolPipeline.RunAsync(stages, image, null, counters => reporter.Report(counters.InputBytes), cancellationToken), cancellationToken);
+        await RunAsync(target, format, () => ToolPipeline.RunAsync(stages, image, null, counters => reporter.Report(counters.InputBytes), cancellationToken), cancellationToken);
         var done = imageBytes ?? 0;
         reporter.Report(done, force: true);
         return new RestoreResult(format, done, targetBytes, reporter.Elapsed);
@@ -51,38 +52,38 @@ public static class RestorePipeline
 
     /// <summary>
     /// Restores the image file <paramref name="imagePath"/> of format <paramref name="format"/>: the first tool reads the
-    /// file itself (<c>&lt; file</c> as in a shell; no byte passes through this process). Progress counts the image bytes
-    /// that tool has read.
+    /// file itself (<c>&lt; file</c> as in a shell; no byte passes through this process), and progress counts the image
+    /// bytes that tool has read. A split image (<see cref="PartitionImageInfo.Volumes"/> lists several files) is streamed
+    /// from its volumes in order.
     /// </summary>
     public static async Task<RestoreResult> RestoreFileAsync(string imagePath, PartitionImageInfo format, string target,
         IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(imagePath)) throw new PipelineRefusedException($"The image {imagePath} does not exist.");
+        if (format.Volumes.Count > 1)
+        {
+            await using var volumes = new VolumeSetStream(format.Volumes);
+            return await RestoreAsync(volumes, format, target, progress, cancellationToken);
+        }
         var imageBytes = new FileInfo(imagePath).Length;
         var (stages, targetBytes) = Plan(format, target, imageBytes);
         var reporter = new ProgressReporter(progress, imageBytes);
         long read = 0;
-        await RunAsync(target, () => ToolPipeline.RunFilesAsync(stages, imagePath, null,
+        await RunAsync(target, format, () => ToolPipeline.RunFilesAsync(stages, imagePath, null,
             counters => reporter.Report(read = Math.Min(imageBytes, Math.Max(read, counters.StageBytesRead(0) ?? 0))), cancellationToken), cancellationToken);
         reporter.Report(imageBytes, force: true);
         return new RestoreResult(format, imageBytes, targetBytes, reporter.Elapsed);
     }
 
-    /// <summary>Restores the image file <paramref name="imagePath"/>, learning its format by inspecting its head.</summary>
-    public static async Task<RestoreResult> RestoreFileAsync(string imagePath, string target,
+    /// <summary>
+    /// Restores the image file <paramref name="imagePath"/> (or the split set whose first volume it is), learning its
+    /// format with <see cref="ImageInspector.InspectFile"/>; an <see cref="ImageFormatException"/> if it is not an image.
+    /// </summary>
+    public static Task<RestoreResult> RestoreFileAsync(string imagePath, string target,
         IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(imagePath)) throw new PipelineRefusedException($"The image {imagePath} does not exist.");
-        byte[] head;
-        long size;
-        await using (var file = new FileStream(imagePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
-        {
-            size = file.Length;
-            head = new byte[(int)Math.Min(InspectedHeadLength, size)];
-            await file.ReadExactlyAsync(head, cancellationToken);
-        }
-        var format = ImageInspector.InspectHead(head, size) with { StoredSize = size };
-        return await RestoreFileAsync(imagePath, format, target, progress, cancellationToken);
+        return RestoreFileAsync(imagePath, ImageInspector.InspectFile(imagePath), target, progress, cancellationToken);
     }
 
     /// <summary>Checks the target and decides the tools; refuses before anything is written.</summary>
@@ -94,13 +95,15 @@ public static class RestorePipeline
         if (required > targetBytes)
             throw new PipelineRefusedException(
                 $"The target {target} has {targetBytes} bytes but the image needs {required} bytes ({Math.Ceiling(required / 1048576.0)} MiB); nothing was written.");
+        if (format.Tool == CloneTool.Partimage && !Partition.IsBlockDevice(target))
+            throw new PipelineRefusedException($"partimage writes only to block devices, and {target} is not one; attach it to a loop device first.");
         ToolCommand?[] candidates = [CompressorCommands.Decompress(format.Compressor), CloneToolCommands.Restore(format.Tool, target)];
         var stages = candidates.OfType<ToolCommand>().ToList();
         foreach (var stage in stages) ToolLocator.Require(stage.Program);
         return (stages, targetBytes);
     }
 
-    private static async Task RunAsync(string target, Func<Task> run, CancellationToken cancellationToken)
+    private static async Task RunAsync(string target, PartitionImageInfo format, Func<Task> run, CancellationToken cancellationToken)
     {
         try
         {
@@ -112,8 +115,12 @@ public static class RestorePipeline
         }
         catch (ToolFailedException failure)
         {
+            var decompressor = CompressorCommands.Decompress(format.Compressor)?.Name;
+            var what = failure.Tool == decompressor
+                ? $"The image does not decompress with {failure.Tool} (it is truncated or corrupt: {ErrorSentence.MostTellingLine(failure.StandardError)?.TrimEnd('.') ?? $"exit code {failure.ExitCode}"})"
+                : failure.Message.TrimEnd('.');
             throw new ToolFailedException(failure.Tool, failure.ExitCode,
-                $"{failure.Message.TrimEnd('.')}; the restore onto {target} did not finish and the partition is left unusable.", failure.StandardError);
+                $"{what}; the restore onto {target} did not finish and the partition may be unusable.", failure.StandardError);
         }
     }
 }

@@ -30,7 +30,7 @@ internal static partial class ErrorSentence
             .ToList();
         var telling = lines.LastOrDefault(line => Telling().IsMatch(line)) ?? lines.LastOrDefault();
         if (telling is null) return null;
-        telling = Regex.Replace(telling, @"\s+", " ");
+        telling = Regex.Replace(Regex.Replace(telling, @"\*{3,}", ""), @"\s+", " ").Trim();
         return telling.Length > 300 ? telling[..300] + "…" : telling;
     }
 }

@@ -90,6 +90,10 @@ public static class ToolPipeline
         // The pipe ends are used with blocking read(2)/write(2) (the output pump on a thread of its own): the thread pool's
         // async pipe I/O costs far more CPU (epoll wake-ups, spinning workers) than the copy itself. Enlarged pipes let each
         // call move up to 1 MiB.
+        // The caller's stream (a file, a download) is read asynchronously, so that cancellation, or the first tool exiting,
+        // interrupts a stalled read.
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var exited = process.WaitForExitAsync(CancellationToken.None).ContinueWith(_ => stopReading.Cancel(), TaskScheduler.Default);
         var pumpIn = input is null ? Task.CompletedTask : Task.Run(async () =>
         {
             var stdin = process.StandardInput.BaseStream;
@@ -98,8 +102,7 @@ public static class ToolPipeline
             try
             {
                 int read;
-                // The caller's stream (a file, a download) is read asynchronously so cancellation interrupts a stalled read.
-                while ((read = await input.ReadAsync(buffer.AsMemory(0, BlockSize), cancellationToken)) > 0)
+                while ((read = await ReadOrStopAsync(input, buffer, stopReading.Token)) > 0)
                 {
                     try
                     {
@@ -112,6 +115,10 @@ public static class ToolPipeline
                     }
                     counters.AddInput(read);
                 }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // the pipeline exited while the next block was being read: its exit statuses tell whether that was an error
             }
             catch
             {
@@ -173,6 +180,7 @@ public static class ToolPipeline
         {
         }
         await process.WaitForExitAsync(CancellationToken.None);
+        await exited;
         await stopSampling.CancelAsync();
         await sampler;
         var bashErrors = await shellErrors;
@@ -193,6 +201,17 @@ public static class ToolPipeline
         if (pumpFailure is not null) ExceptionDispatchInfo.Throw(pumpFailure);
         if (stdinBroken)
             throw new ToolFailedException(stages[0].Name, 0, $"{stages[0].Name} stopped reading its input before the end of the image.", StageErrors(workDirectory, 0));
+    }
+
+    private static async Task<int> ReadOrStopAsync(Stream input, byte[] buffer, CancellationToken stop)
+    {
+        var read = input.ReadAsync(buffer.AsMemory(0, BlockSize), stop).AsTask();
+        if (read.IsCompleted || !stop.CanBeCanceled) return await read;
+        // Not every stream honours the token (e.g. some network streams): stop waiting for it anyway.
+        var stopped = Task.Delay(Timeout.Infinite, stop);
+        if (await Task.WhenAny(read, stopped) == read) return await read;
+        stop.ThrowIfCancellationRequested();
+        return await read;
     }
 
     private static string Script(IReadOnlyList<ToolCommand> stages, string workDirectory, Ends ends, string statusFile)

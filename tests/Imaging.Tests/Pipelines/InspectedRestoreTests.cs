@@ -35,6 +35,24 @@ public sealed class InspectedRestoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_split_image_is_restored_from_its_first_volume()
+    {
+        WriteSampleFiles(_folder["src"]);
+        var source = MakeExt4(_folder["src.part"], _folder["src"]);
+        var image = _folder["src.img"];
+        await CapturePipeline.CaptureToFileAsync(source, image, new CaptureOptions { Compressor = Compressor.Gzip });
+        Shell.Run("split", "-b", "1M", "-a", "2", image, image + ".");
+        File.Delete(image);
+        File.Exists(image + ".ab").Should().BeTrue("the image must span several volumes");
+        var target = MakeEmptyPartition(_folder["target.part"], 32 * MiB);
+
+        var restored = await RestorePipeline.RestoreFileAsync(image + ".aa", target);
+
+        restored.Format.Volumes.Count.Should().BeGreaterThan(1);
+        SameBytes(target, source).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task The_file_overload_refuses_a_too_small_target_from_the_inspected_size()
     {
         WriteSampleFiles(_folder["src"], randomBytes: MiB);

@@ -108,7 +108,8 @@ public sealed class PipelineSafetyTests : IDisposable
 
         var failure = (await act.Should().ThrowAsync<ToolFailedException>()).Which;
         failure.Tool.Should().Be("lzop");
-        failure.Message.Should().StartWith("lzop failed with exit code").And.Contain("left unusable").And.NotContain("\n");
+        failure.Message.Should().StartWith("The image does not decompress with lzop (it is truncated or corrupt: lzop:")
+            .And.EndWith("the partition may be unusable.").And.NotContain("\n");
     }
 
     [Fact]
