@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace OgActors.Ctl.Commands;
 
 /// <summary>
-/// The image object palette: <c>image define|list|show|delete</c>. (<c>image delete</c> deletes the image object;
+/// The image palette: <c>image define|list|show|delete</c> (image objects) and <c>image info</c> (ImageInfoCommand). (<c>image delete</c> deletes the image object;
 /// deleting a repository's file is <c>repo delete-image</c>.)
 /// </summary>
 public static class ImageCommands
@@ -76,7 +76,9 @@ public static class ImageCommands
             ctx.Output.Line($"image object {Markup.Escape(parse.GetValue(gone)!)} deleted");
         });
 
-        return new Command("image", "image objects: define, list, show, delete") { define, list, show, delete };
+        // `image info PATH` (the imaging helper's, no cluster needed) lives in this palette too.
+        return new Command("image", "images: define, list, show, delete image objects; info of an image file")
+            { define, list, show, delete, ImageInfoCommand.Create() };
     }
 
     private static string Holders(Image i) =>
