@@ -1,4 +1,5 @@
 using ICSharpCode.SharpZipLib.BZip2;
+using OgActors.Imaging.Streams;
 
 namespace OgActors.Imaging.Compression;
 
@@ -6,7 +7,7 @@ namespace OgActors.Imaging.Compression;
 /// bzip2 files may hold several streams back to back (pbzip2 output, `cat a.bz2 b.bz2`); SharpZipLib's
 /// <see cref="BZip2InputStream"/> decodes one. This reads them all as one stream.
 /// </summary>
-public sealed class Bzip2ConcatenatedStream(Stream compressed, bool leaveOpen = false) : Stream
+public sealed class Bzip2ConcatenatedStream(Stream compressed, bool leaveOpen = false) : ReadOnlyStream
 {
     private BZip2InputStream? _current = new(compressed) { IsStreamOwner = false };
 
@@ -43,14 +44,4 @@ public sealed class Bzip2ConcatenatedStream(Stream compressed, bool leaveOpen = 
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,4 +1,5 @@
-using SharpCompress.Compressors.Xz;
+using XZStream = SharpCompress.Compressors.Xz.XZStream;
+using OgActors.Imaging.Streams;
 
 namespace OgActors.Imaging.Compression;
 
@@ -6,7 +7,7 @@ namespace OgActors.Imaging.Compression;
 /// xz files may hold several streams back to back (with zero padding between them, as `cat a.xz b.xz` or pixz make);
 /// SharpCompress's <see cref="XZStream"/> decodes one. This reads them all as one stream.
 /// </summary>
-public sealed class XzConcatenatedStream(Stream compressed, bool leaveOpen = false) : Stream
+public sealed class XzConcatenatedStream(Stream compressed, bool leaveOpen = false) : ReadOnlyStream
 {
     private static ReadOnlySpan<byte> Magic => [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00];
     private XZStream? _current = new(new ReadCountingStream(compressed, leaveOpen: true));
@@ -52,14 +53,4 @@ public sealed class XzConcatenatedStream(Stream compressed, bool leaveOpen = fal
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
