@@ -41,7 +41,11 @@ public sealed class ComputerAgent : ReceiveActor, IWithTimers
     public static Props Props(IActorRef clusterClient, Func<ComputerInventory> inventory, TimeSpan retry) =>
         Akka.Actor.Props.Create(() => new ComputerAgent(clusterClient, inventory, retry));
 
-    protected override void PreStart() => StartRegistering();
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(JobRunnerActor.JobEnded));
+        StartRegistering();
+    }
 
     // ---- not registered: announce the computer until the registry acknowledges -----------------------------------
 
@@ -57,6 +61,7 @@ public sealed class ComputerAgent : ReceiveActor, IWithTimers
             Become(Registered);
         });
         Receive<Refused>(refused => _log.Error("The registry refused this computer: {0}", refused.Reason));
+        Receive<JobRunnerActor.JobEnded>(_ => { }); // the next registration attempt carries the new inventory anyway
         // Job messages (RunJob, JobFinishedAck) reach the computer through its agent; the job runner next to it does the work.
         Receive<IJobMessage>(job => Context.ActorSelection(JobRunnerSetup.ActorPath).Tell(job, Sender));
 
@@ -91,7 +96,9 @@ public sealed class ComputerAgent : ReceiveActor, IWithTimers
             Become(Registering);
             StartRegistering();
         });
-        Receive<ComputerRegistered>(_ => { }); // a late answer to a retry
+        Receive<ComputerRegistered>(_ => { }); // a late answer to a retry, or to an inventory refresh
+        // After every job the partitions and the cache have changed: send the inventory again (the registry keeps it).
+        Receive<JobRunnerActor.JobEnded>(_ => SendRegistration());
         // Job messages (RunJob, JobFinishedAck) reach the computer through its agent; the job runner next to it does the work.
         Receive<IJobMessage>(job => Context.ActorSelection(JobRunnerSetup.ActorPath).Tell(job, Sender));
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OgActors.ClientNode.Cache;
 using OgActors.ClientNode.Hosting;
 using OgActors.Messages.Computers;
 
@@ -6,12 +7,20 @@ namespace OgActors.ClientNode.Computer;
 
 /// <summary>
 /// Reads the computer's inventory from the machine: each partition's size (file length or block-device size) and
-/// filesystem (as configured, else <c>blkid</c>), and the cache's capacity and free space.
+/// filesystem (as configured, else <c>blkid</c>) and the image restored on it (the <see cref="PartitionLedger"/>), and the
+/// cache's capacity, free space and contents with their sums.
 /// </summary>
 public static class InventoryProbe
 {
-    public static ComputerInventory Read(ComputerSettings computer, string mac, string ip) =>
-        new(computer.Name, mac, ip, [.. computer.Partitions.Select(Partition)], Cache(computer));
+    public static ComputerInventory Read(ComputerSettings computer, string mac, string ip, PartitionLedger? ledger = null)
+    {
+        var deployed = ledger?.Read() ?? new Dictionary<int, PartitionLedger.Entry>();
+        return new(computer.Name, mac, ip,
+            [.. computer.Partitions.Select(p => deployed.TryGetValue(p.Number, out var e)
+                ? Partition(p) with { Image = e.Image, ImageRevision = e.Revision, DeployedAt = e.DeployedAt }
+                : Partition(p))],
+            Cache(computer));
+    }
 
     public static PartitionInfo Partition(PartitionSetting p) =>
         new(p.Number, p.Device, SizeOf(p.Device), p.Filesystem ?? FilesystemOf(p.Device));
@@ -67,6 +76,8 @@ public static class InventoryProbe
         var diskFree = new DriveInfo(Path.GetPathRoot(computer.CacheDir)!).AvailableFreeSpace;
         try { diskFree = new DriveInfo(computer.CacheDir).AvailableFreeSpace; } catch (ArgumentException) { }
         var free = Math.Max(0, Math.Min(computer.CacheCapacity - used, diskFree));
-        return new CacheInfo(computer.CacheDir, computer.CacheCapacity, free);
+        var images = new ImageCache(computer.CacheDir, computer.CacheCapacity).Contents()
+            .Select(i => new CachedImageInfo(i.Name, i.SizeBytes, i.Sum, i.FullSum)).ToList();
+        return new CacheInfo(computer.CacheDir, computer.CacheCapacity, free, images);
     }
 }

@@ -75,7 +75,7 @@ public sealed class ClientNodeHost : IAsyncDisposable
                         ClusterClientSettings.Create(system).WithInitialContacts(contacts.ToImmutableHashSet())), "cluster-client");
                     registry.Register<CoordinatorClient>(clusterClient);
                     var agent = system.ActorOf(ComputerAgent.Props(clusterClient,
-                        () => InventoryProbe.Read(computer, mac, ip), computer.RegisterRetry), ComputerRegistryPaths.AgentName);
+                        () => InventoryProbe.Read(computer, mac, ip, PartitionLedger.For(node)), computer.RegisterRetry), ComputerRegistryPaths.AgentName);
                     registry.Register<Agent>(agent);
                 });
             foreach (var configure in configurators ?? []) configure(akka, services);

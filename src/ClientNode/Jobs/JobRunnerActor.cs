@@ -167,6 +167,9 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer(TimerKey(job), new Resend(job.Run.SessionId), _settings.ResendInterval);
         _log.Info("Job of session {0} {1} ({2}): {3}", finished.SessionId, finished.Outcome, finished.Path,
             finished.Error.Length > 0 ? finished.Error : finished.Reason);
+        var spec = job.Run.Spec;
+        if (finished.Outcome == JobOutcome.Succeeded && spec.Kind is SessionKind.Restore or SessionKind.DeployImage or SessionKind.CloneRemote)
+            _settings.Ledger?.Record(spec.Partition, spec.Image, spec.ImageRevision, DateTimeOffset.UtcNow);
         Context.System.EventStream.Publish(new JobEnded(finished));
         Forget();
         if (_running == job)

@@ -24,6 +24,9 @@ public sealed record JobRunnerSettings(
 
     public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Where the runner records which image each partition holds after a successful restore (null: not recorded).</summary>
+    public Computer.PartitionLedger? Ledger { get; init; }
+
     /// <summary>The settings of the computer a client node is the agent of, with unicast as its only transfer path.</summary>
     public static JobRunnerSettings For(ComputerSettings computer, Func<string, Uri?> repositoryAddress, HttpClient? http = null) =>
         new(computer.Name,

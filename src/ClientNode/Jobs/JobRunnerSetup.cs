@@ -32,7 +32,11 @@ public static class JobRunnerSetup
         {
             var computer = services.GetRequiredService<ComputerSettings>();
             var addresses = repositoryAddress ?? RepositoryAddresses.From(services.GetRequiredService<Config>());
-            var settings = JobRunnerSettings.For(computer, addresses) with { ClusterClient = announce ? registry.Get<CoordinatorClient>() : null };
+            var settings = JobRunnerSettings.For(computer, addresses) with
+            {
+                ClusterClient = announce ? registry.Get<CoordinatorClient>() : null,
+                Ledger = Computer.PartitionLedger.For(services.GetRequiredService<OgActors.Hosting.Configuration.NodeSettings>()),
+            };
             registry.Register<JobRunner>(system.ActorOf(JobRunnerActor.Props(settings), ActorName));
         });
 }

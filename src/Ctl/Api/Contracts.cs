@@ -8,9 +8,11 @@ public sealed record ClusterState(string Self, string? Leader, IReadOnlyList<Clu
 
 public sealed record MemberAction(string Address, string Message);
 
-public sealed record Partition(int Number, string Device, long SizeBytes, string Filesystem);
+public sealed record Partition(int Number, string Device, long SizeBytes, string Filesystem, string? Image = null, int ImageRevision = 0, DateTimeOffset? DeployedAt = null);
 
-public sealed record Cache(string Directory, long CapacityBytes, long FreeBytes);
+public sealed record Cache(string Directory, long CapacityBytes, long FreeBytes, IReadOnlyList<CachedImage>? Images = null);
+
+public sealed record CachedImage(string Name, long SizeBytes, string Sum, string FullSum);
 
 public sealed record Computer(
     string Name, string Ip, string Mac, bool Online, DateTimeOffset Since, string OfflineReason,

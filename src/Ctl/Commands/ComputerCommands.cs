@@ -30,13 +30,17 @@ public static class ComputerCommands
             var c = await api.GetAsync<Computer>($"api/computers/{Uri.EscapeDataString(parse.GetValue(name)!)}", ct);
             if (ctx.WantsJson(parse)) { ctx.Output.Json(c); return; }
             ctx.Output.Line($"[bold]{Markup.Escape(c.Name)}[/]  {Markup.Escape(c.Ip)}  {Markup.Escape(c.Mac)}  {State(c)} since {Markup.Escape(CtlOutput.When(c.Since, DateTimeOffset.UtcNow))}");
-            var table = CtlOutput.Table("Partition", "Device", "Size", "Filesystem");
+            var table = CtlOutput.Table("Partition", "Device", "Size", "Filesystem", "Image", "Deployed");
             foreach (var p in c.Partitions)
-                table.AddRow(p.Number.ToString(), Markup.Escape(p.Device), CtlOutput.Bytes(p.SizeBytes), Markup.Escape(p.Filesystem.Length == 0 ? "-" : p.Filesystem));
+                table.AddRow(p.Number.ToString(), Markup.Escape(p.Device), CtlOutput.Bytes(p.SizeBytes), Markup.Escape(p.Filesystem.Length == 0 ? "-" : p.Filesystem),
+                    string.IsNullOrEmpty(p.Image) ? "-" : Markup.Escape($"{p.Image} r{p.ImageRevision}"),
+                    p.DeployedAt is { } at ? Markup.Escape(CtlOutput.When(at, DateTimeOffset.UtcNow)) : "-");
             ctx.Output.Write(table);
             ctx.Output.Line(c.Cache.CapacityBytes > 0
                 ? $"cache {Markup.Escape(c.Cache.Directory)}: {CtlOutput.Bytes(c.Cache.FreeBytes)} free of {CtlOutput.Bytes(c.Cache.CapacityBytes)}"
                 : "no cache");
+            foreach (var i in c.Cache.Images ?? [])
+                ctx.Output.Line(Markup.Escape($"  cached {i.Name}: {CtlOutput.Bytes(i.SizeBytes)}, sum {i.Sum}, full sum {i.FullSum}"));
         });
 
         return new Command("computer", "the computers (client agents) known to the coordinator") { list, show };

@@ -1,3 +1,4 @@
+using OgActors.ClientNode.Computer;
 using Akka.Actor;
 using Akka.TestKit;
 using OgActors.ClientNode.Cache;
@@ -19,7 +20,10 @@ public sealed class JobRunnerTests : RepositoryTestBase
         var partition = TestImages.TargetPartition(Scratch, $"{name}-p1");
         var cache = cacheMiB > 0 ? new ImageCache(cacheDir ?? Path.Combine(Scratch, $"{name}-cache"), (long)cacheMiB << 20) : null;
         return new JobRunnerSettings(name, new Dictionary<int, string> { [1] = partition }, cache,
-            repository => repository == RepositoryName ? BaseUrl : null, http ?? Http, [new UnicastTransfer()], TimeSpan.FromMilliseconds(300));
+            repository => repository == RepositoryName ? BaseUrl : null, http ?? Http, [new UnicastTransfer()], TimeSpan.FromMilliseconds(300))
+        {
+            Ledger = new PartitionLedger(Path.Combine(Scratch, $"{name}-{PartitionLedger.FileName}")),
+        };
     }
 
     private static RunJob Job(string session, string computer, SessionKind kind, string image, IActorRef replyTo, int partition = 1) =>
@@ -64,6 +68,8 @@ public sealed class JobRunnerTests : RepositoryTestBase
         finished.Reason.Should().Contain("full sum verified");
         Tools.CheckExt4AndReadFiles(pc02.Partitions[1], Scratch).Should().BeEquivalentTo(await TestImages.SourceFilesAsync(1));
         pc02.Cache!.Find("ubuntu")!.FullSum.Should().Be(Tools.Md5(Path.Combine(ImagesDirectory, "ubuntu.img")));
+        pc02.Ledger!.Read()[1].Should().Match<PartitionLedger.Entry>(e => e.Image == "ubuntu" && e.Revision == 1, "the inventory reports what each partition holds");
+        model.Ledger!.Read().Should().BeEmpty("a capture does not change what the partition holds");
 
         // JobFinished is resent until acknowledged; a resent RunJob is answered, never run twice.
         Finished(session, TimeSpan.FromSeconds(3)).Should().Be(finished);
