@@ -33,7 +33,10 @@ public sealed class DeployJourney(string dataDir, TextWriter output)
             Say($"  {count} files, {bytes / (1024.0 * 1024):0.0} MiB written into partition 1 by mkfs.ext4 -d");
 
             var step = Stopwatch.StartNew();
-            lab = await AllInOneLab.StartAsync(new LabOptions { DataDir = dataDir, Computers = 4, Computer = JourneyPartitions.Computer }, cancel);
+            lab = await AllInOneLab.StartAsync(new LabOptions
+            {
+                DataDir = dataDir, Computers = 4, Computer = JourneyPartitions.Computer,
+            }, cancel);
             labStart = step.Elapsed.TotalSeconds;
             Say($"lab ready in {labStart:0.0} s: coordinator API {lab.Manifest.ApiUrl}, repository {lab.Manifest.Repository.Name} at {lab.Manifest.Repository.HttpUrl}");
             using var api = new OperatorApi(lab.Manifest.ApiUrl, lab.Token);

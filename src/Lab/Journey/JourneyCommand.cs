@@ -34,18 +34,24 @@ public static class JourneyCommand
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        // The nodes log to DIR/lab.log (they write to Console.Out); the journey writes its own lines to the real stdout.
+        var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+        var log = Path.Combine(data, "lab.log");
+        var logWriter = new StreamWriter(new FileStream(log, FileMode.Create, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        Console.SetOut(TextWriter.Synchronized(logWriter));
         JourneyReport report;
-        try { report = await new DeployJourney(data, Console.Out).RunAsync(stop.Token); }
-        catch (OperationCanceledException) { Console.Error.WriteLine("og-lab: journey interrupted."); return 130; }
-        finally { }
+        try { report = await new DeployJourney(data, stdout).RunAsync(stop.Token); }
+        catch (OperationCanceledException) { Console.SetOut(stdout); Console.Error.WriteLine($"og-lab: journey interrupted; the nodes' log is {log}."); return 130; }
+        Console.SetOut(stdout);
+        await logWriter.DisposeAsync();
 
         Console.WriteLine();
         Console.WriteLine($"Image {report.Image} revision {report.Revision}: {(report.InfoLine.Length > 0 ? report.InfoLine : "-")}");
         JourneyReport.PrintTable(Console.Out, report.Rows);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Total {report.TotalSeconds:0.0} s: lab start {report.LabStartSeconds:0.0} s, capture {report.CaptureSeconds:0.0} s, incorporation {report.IncorporationSeconds:0.0} s, deploy {report.DeploySeconds:0.0} s."));
+        if (!report.Succeeded) { Console.Error.WriteLine($"og-lab: the journey failed: {report.Failure} (the nodes' log is {log})"); return 1; }
         if (temporary && !keep) { try { Directory.Delete(data, true); } catch (IOException) { } }
-        if (!report.Succeeded) { Console.Error.WriteLine($"og-lab: the journey failed: {report.Failure}"); return 1; }
         Console.WriteLine("journey: every computer restored the image intact.");
         return 0;
     }
