@@ -18,10 +18,12 @@ namespace OgActors.Ctl
         [
             ClusterCommands.Create,
             ComputerCommands.Create,
-            // Until the image palette (ImageCommands) lands: `ogctl image info PATH`, which needs no cluster.
-            // When it does, add ImageInfoCommand.Create() to it and drop this line.
             RepositoryPalette.Repo,
-            ctx => new Command("image", "images") { ImageInfoCommand.Create(), RepositoryPalette.ImageImport(ctx), RepositoryPalette.ImageDelete(ctx) },
+            ImageCommands.Create,
+            ClassroomCommands.Create,
+            .. DeployCommands.Palettes,
+            SessionCommands.Create,
+            AuditCommands.Create,
         ];
 
         public static RootCommand Build(CtlContext ctx, IEnumerable<Func<CtlContext, Command>>? palettes = null)

@@ -106,8 +106,9 @@ public sealed class SessionTests
 
         Reply(first, agent, new JobAccepted(id, "pc01"), new JobStarted(id, "pc01", "cache", "the cached copy is identical"),
             new JobProgress(id, "pc01", 512, 1024, 100, TimeSpan.FromSeconds(5)));
-        agent.ExpectNoMsg(TimeSpan.FromSeconds(1)); // acknowledged: no more resends
-        var running = await AwaitSessionAsync(host, id, v => v.Jobs[0].Bytes == 512);
+        var running = await AwaitSessionAsync(host, id, v => v.Jobs[0].Bytes == 512 && v.Jobs[0].Status == JobStatus.Running);
+        agent.ReceiveWhile<RunJob>(TimeSpan.FromMilliseconds(200), m => m as RunJob); // a resend already in flight
+        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(1200)); // acknowledged: no more resends (3 resend intervals)
         running.Jobs[0].Status.Should().Be(JobStatus.Running);
         running.Jobs[0].TotalBytes.Should().Be(1024);
 

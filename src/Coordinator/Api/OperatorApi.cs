@@ -25,7 +25,7 @@ public static class OperatorApi
             };
             await ApiError.Result(status, sentence).ExecuteAsync(context);
         }));
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(ApiAuth.Middleware(settings.ApiToken)));
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(ApiAuth.Middleware(settings.Identities)));
 
         var group = app.MapGroup("/api");
         foreach (var module in modules) module.MapEndpoints(group);

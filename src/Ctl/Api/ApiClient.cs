@@ -29,6 +29,9 @@ public sealed class ApiClient(ApiEndpoint endpoint) : IDisposable
     public Task<T> PostAsync<T>(string path, object body, CancellationToken ct) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/')) { Content = JsonContent.Create(body, options: Json) }, ct);
 
+    public Task<T> DeleteAsync<T>(string path, CancellationToken ct) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Delete, path.TrimStart('/')), ct);
+
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken ct)
     {
         HttpResponseMessage response;

@@ -6,8 +6,8 @@ using Spectre.Console;
 namespace OgActors.Ctl.Commands;
 
 /// <summary>
-/// The image object palette: <c>image define|list|show|delete</c>. (<c>image delete</c> deletes the image object;
-/// deleting a repository's file is <c>repo delete-image</c>.)
+/// The image palette: <c>image define|list|show|delete</c> (image objects; <c>delete --repo R</c> deletes a repository's file),
+/// <c>image info</c> (ImageInfoCommand, no cluster needed) and <c>image import</c> (the repository's ImageImportCommand).
 /// </summary>
 public static class ImageCommands
 {
@@ -68,15 +68,39 @@ public static class ImageCommands
             ctx.Output.Write(table);
         });
 
-        var gone = new Argument<string>("CANONICAL") { Description = "canonical name" };
-        var delete = new Command("delete", "delete the image object (its files stay in the repositories: see repo delete-image)") { gone };
+        // `image delete NAME` deletes the image object (the console's definition); with --repo / --folder / --purge it
+        // deletes the image FILE from a repository instead, as OpenGnsys's deleteimage does: NAME.img and its sidecars,
+        // the previous version kept as NAME.img.ant unless --purge.
+        var gone = new Argument<string>("CANONICAL") { Description = "canonical name (OU/NAME for a file in an OU sub-folder)" };
+        var fileRepo = new Option<string?>("--repo") { Description = "delete the image file from this repository (not the object)" };
+        var fileFolder = new Option<string?>("--folder") { Description = "OU sub-folder of the file in the images directory" };
+        var purge = new Option<bool>("--purge") { Description = "with a file: keep no .ant backup (and remove an older one)" };
+        var delete = new Command("delete", "delete the image object; with --repo/--folder/--purge, the image file in a repository instead")
+            { gone, fileRepo, fileFolder, purge };
         ctx.Action(delete, async (parse, api, ct) =>
         {
-            await api.PostAsync<ClassroomCommands.Done>($"api/images/{Uri.EscapeDataString(parse.GetValue(gone)!)}/delete", new { }, ct);
-            ctx.Output.Line($"image object {Markup.Escape(parse.GetValue(gone)!)} deleted");
+            var target = parse.GetValue(gone)!;
+            var (repository, folder, wipe) = (parse.GetValue(fileRepo), parse.GetValue(fileFolder) ?? "", parse.GetValue(purge));
+            if (repository is null && folder.Length == 0 && !wipe && !target.Contains('/'))
+            {
+                await api.PostAsync<ClassroomCommands.Done>($"api/images/{Uri.EscapeDataString(target)}/delete", new { }, ct);
+                ctx.Output.Line($"image object {Markup.Escape(target)} deleted (its files stay in the repositories)");
+                return;
+            }
+            if (folder.Length == 0 && target.Split('/') is [var f, var n]) (folder, target) = (f, n);
+            var query = $"api/images/{Uri.EscapeDataString(target)}?purge={(wipe ? "true" : "false")}"
+                        + (folder.Length > 0 ? $"&folder={Uri.EscapeDataString(folder)}" : "")
+                        + (repository is not null ? $"&repo={Uri.EscapeDataString(repository)}" : "");
+            var result = await api.DeleteAsync<System.Text.Json.JsonElement>(query, ct);
+            if (ctx.WantsJson(parse)) { ctx.Output.Json(result); return; }
+            ctx.Output.Line(wipe
+                ? $"image file {Markup.Escape(target)}.img deleted (purged, no backup kept)"
+                : $"image file {Markup.Escape(target)}.img deleted; the previous version is kept as {Markup.Escape(target)}.img.ant");
         });
 
-        return new Command("image", "image objects: define, list, show, delete") { define, list, show, delete };
+        // `image info PATH` (the imaging helper's, no cluster needed) lives in this palette too.
+        return new Command("image", "images: define, list, show, delete image objects; info of an image file")
+            { define, list, show, delete, ImageInfoCommand.Create(), RepositoryPalette.ImageImport(ctx) };
     }
 
     private static string Holders(Image i) =>

@@ -155,9 +155,6 @@ public static class RepositoryPalette
     /// <summary><c>ogctl image import</c>, to add under the <c>image</c> palette.</summary>
     public static Command ImageImport(CtlContext ctx) => ImageImportCommand.Create(parse => Http(ctx, parse), ctx.Json, Console(ctx));
 
-    /// <summary><c>ogctl image delete</c>, to add under the <c>image</c> palette.</summary>
-    public static Command ImageDelete(CtlContext ctx) => ImageDeleteCommand.Create(parse => Http(ctx, parse), ctx.Json, Console(ctx));
-
     /// <summary>Tables go where ogctl's output goes (its environment's writer).</summary>
     private static IAnsiConsole Console(CtlContext ctx) => AnsiConsole.Create(new AnsiConsoleSettings
     {

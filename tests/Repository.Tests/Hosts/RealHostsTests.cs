@@ -30,12 +30,12 @@ public sealed class RealHostsTests : IAsyncLifetime
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_dataDir, "coordinator"))}} }
             og.cluster.seed-nodes = []
             og.coordinator.api { url = "http://127.0.0.1:0", token = "test-token" }
-            """, strict), [.. CoordinatorModules.Default, new RepositoryRegistryModule()]);
+            """, strict), CoordinatorModules.Default);
         _repository = await RepositoryNodeHost.StartAsync(OgConfiguration.Build(NodeRole.Repository, null, $$"""
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_dataDir, "repository"))}} }
             og.cluster.seed-nodes = [{{Quote(_coordinator.Cluster.SelfAddress.ToString())}}]
             og.repository { name = "repo1", images-dir = {{Quote(Path.Combine(_dataDir, "images"))}}, http-url = "http://127.0.0.1:0", settle-time = 300ms }
-            """, strict), [new RepositoryNodeModule()]);
+            """, strict), RepositoryModules.Default);
         await _repository.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -82,7 +82,7 @@ public sealed class RealHostsTests : IAsyncLifetime
         var env = new OgActors.Ctl.Api.CtlEnvironment(_ => null, _dataDir, output, new StringWriter(), Interactive: false);
         var exit = await OgActors.Ctl.CtlApp.RunAsync(
             ["repo", "images", "repo1", "--api", _coordinator.ApiUrl.ToString(), "--token", "test-token", "--json"], env,
-            [.. OgActors.Ctl.CtlApp.Palettes, OgActors.Ctl.Commands.RepositoryPalette.Repo]);
+            OgActors.Ctl.CtlApp.Palettes);
         exit.Should().Be(0, output.ToString());
         JsonDocument.Parse(output.ToString()).RootElement[0].GetProperty("canonicalName").GetString().Should().Be("demo");
 
