@@ -112,9 +112,9 @@ public sealed class DeployJourney(string dataDir, TextWriter output)
                 failure = $"{bad.Computer} failed: {bad.Detail}";
         }
         catch (JourneyException e) { failure = e.Message; }
-        catch (Exception e) when (e is TimeoutException or IOException or HttpRequestException or UnauthorizedAccessException or Hosting.Configuration.SettingsException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            failure = e.Message;
+            failure = e.Message; // one sentence for the operator (a timeout, an I/O error, a refused request…); no stack trace
         }
         finally
         {
