@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OgActors.Messages.Classrooms;
 using OgActors.Messages.Sessions;
 
 namespace OgActors.Lab.Journey;
@@ -104,9 +105,10 @@ public sealed class DeployJourney(string dataDir, TextWriter output)
                 var wantDirect = name == JourneyPartitions.DirectComputer;
                 var isDirect = job.Path.Contains("direct", StringComparison.OrdinalIgnoreCase);
                 problem ??= wantDirect != isDirect ? $"expected the {(wantDirect ? "direct" : "cache")} path" : null;
+                problem ??= await RecordedAsync(api, name, revision, cancel);
                 problem ??= await JourneyVerifier.VerifyAsync(lab.ComputerFiles[name].Partitions[Partition - 1].File, expected, Path.Combine(dataDir, "journey"), cancel);
                 rows.Add(new JourneyRow(name, job.Path, job.Reason, job.Bytes, job.Duration.TotalSeconds, problem is null ? "ok" : "FAILED",
-                    problem ?? $"fsck clean, {expected.Count} files identical"));
+                    problem ?? $"recorded r{revision}, fsck clean, {expected.Count} files identical"));
             }
             if (rows.FirstOrDefault(r => r.Result != "ok") is { } bad)
                 failure = $"{bad.Computer} failed: {bad.Detail}";
@@ -125,6 +127,22 @@ public sealed class DeployJourney(string dataDir, TextWriter output)
             capture, incorporation, deploy, rows);
         report.Write(dataDir);
         return report;
+    }
+
+    /// <summary>Null once the classroom records that the computer's partition holds the image's revision (it may lag the session briefly).</summary>
+    private static async Task<string?> RecordedAsync(OperatorApi api, string computer, int revision, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var room = await api.GetAsync<ClassroomView>($"classrooms/{Classroom}", cancel);
+            var held = room.Computers.FirstOrDefault(c => c.Name.Equals(computer, StringComparison.OrdinalIgnoreCase))?.Partitions
+                .FirstOrDefault(p => p.Partition == Partition);
+            if (held is not null && held.Image == Image && held.Revision == revision) return null;
+            if (DateTime.UtcNow > deadline)
+                return $"classroom {Classroom} does not record {Image} r{revision} on partition {Partition} (it shows {(held is null ? "nothing" : $"{held.Image} r{held.Revision}")}).";
+            await Task.Delay(200, cancel);
+        }
     }
 
     /// <summary>Polls the session until it ends, printing each running job's progress every couple of seconds.</summary>
