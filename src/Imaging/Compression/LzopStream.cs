@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using OgActors.Imaging.Streams;
 
 namespace OgActors.Imaging.Compression;
 
@@ -9,7 +10,7 @@ namespace OgActors.Imaging.Compression;
 /// Adler-32/CRC-32 checksums the header announces. Concatenated lzop files are read as one stream.
 /// Malformed input throws <see cref="InvalidDataException"/>.
 /// </summary>
-public sealed class LzopStream : Stream
+public sealed class LzopStream : ReadOnlyStream
 {
     public static ReadOnlySpan<byte> Magic => [0x89, 0x4C, 0x5A, 0x4F, 0x00, 0x0D, 0x0A, 0x1A, 0x0A];
 
@@ -181,14 +182,4 @@ public sealed class LzopStream : Stream
         if (disposing && !_leaveOpen) _inner.Dispose();
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

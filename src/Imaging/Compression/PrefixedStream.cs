@@ -1,7 +1,9 @@
+using OgActors.Imaging.Streams;
+
 namespace OgActors.Imaging.Compression;
 
 /// <summary>A read-only stream that first replays bytes already read (e.g. a sniffed magic), then continues with the source.</summary>
-public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen = false) : Stream
+public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen = false) : ReadOnlyStream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
@@ -24,14 +26,4 @@ public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, boo
         if (disposing && !leaveOpen) rest.Dispose();
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,10 +1,12 @@
+using OgActors.Imaging.Streams;
+
 namespace OgActors.Imaging.Compression;
 
 /// <summary>
 /// Passes reads through, counts them as <see cref="Position"/> (some decoders, e.g. SharpCompress's XZStream, ask for it),
 /// and disposes the inner stream only when asked to.
 /// </summary>
-public sealed class ReadCountingStream(Stream inner, bool leaveOpen = false) : Stream
+public sealed class ReadCountingStream(Stream inner, bool leaveOpen = false) : ReadOnlyStream
 {
     private long _read;
 
@@ -23,13 +25,5 @@ public sealed class ReadCountingStream(Stream inner, bool leaveOpen = false) : S
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _read; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -6,60 +6,26 @@ namespace OgActors.Imaging.Compression;
 /// xz files may hold several streams back to back (with zero padding between them, as `cat a.xz b.xz` or pixz make);
 /// SharpCompress's <see cref="XZStream"/> decodes one. This reads them all as one stream.
 /// </summary>
-public sealed class XzConcatenatedStream(Stream compressed, bool leaveOpen = false) : Stream
+public sealed class XzConcatenatedStream(Stream compressed, bool leaveOpen = false)
+    : ConcatenatedStream(compressed, new XZStream(new ReadCountingStream(compressed, leaveOpen: true)), leaveOpen)
 {
     private static ReadOnlySpan<byte> Magic => [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00];
-    private XZStream? _current = new(new ReadCountingStream(compressed, leaveOpen: true));
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        while (_current is not null)
-        {
-            int n = _current.Read(buffer);
-            if (n > 0 || buffer.Length == 0) return n;
-            _current.Dispose();
-            _current = NextStream();
-        }
-        return 0;
-    }
-
-    private XZStream? NextStream()
+    protected override Stream? OpenNextMember()
     {
         // Stream padding: groups of four zero bytes; then either the end or another stream's magic.
         var group = new byte[4];
         while (true)
         {
-            int got = compressed.ReadAtLeast(group, 4, throwOnEndOfStream: false);
+            int got = Compressed.ReadAtLeast(group, 4, throwOnEndOfStream: false);
             if (got == 0) return null;
             if (got < 4) throw new InvalidDataException("xz stream padding is not a multiple of four bytes");
             if (group.AsSpan().IndexOfAnyExcept((byte)0) < 0) continue;
             var magic = new byte[Magic.Length];
             group.CopyTo(magic, 0);
-            if (compressed.ReadAtLeast(magic.AsSpan(4), 2, throwOnEndOfStream: false) < 2 || !magic.AsSpan().SequenceEqual(Magic))
+            if (Compressed.ReadAtLeast(magic.AsSpan(4), 2, throwOnEndOfStream: false) < 2 || !magic.AsSpan().SequenceEqual(Magic))
                 throw new InvalidDataException("data after an xz stream is neither padding nor another xz stream");
-            return new XZStream(new ReadCountingStream(new PrefixedStream(magic, compressed, leaveOpen: true)));
+            return new XZStream(new ReadCountingStream(new PrefixedStream(magic, Compressed, leaveOpen: true)));
         }
     }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _current?.Dispose();
-            if (!leaveOpen) compressed.Dispose();
-        }
-        base.Dispose(disposing);
-    }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,5 +1,6 @@
 using OgActors.Imaging.Compression;
 using OgActors.Imaging.Formats;
+using OgActors.Imaging.Streams;
 
 namespace OgActors.Imaging.Inspection;
 
@@ -106,7 +107,7 @@ internal static class HeadReader
     private static bool IsDecodeFailure(Exception e) => e is not (OutOfMemoryException or ImageFormatException);
 
     /// <summary>Wraps the source so that its read failures (I/O errors, permissions) become "cannot be read" errors.</summary>
-    public sealed class ReadGuard(Stream inner, Func<string> where) : Stream
+    public sealed class ReadGuard(Stream inner, Func<string> where) : ReadOnlyStream
     {
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -124,16 +125,6 @@ internal static class HeadReader
             if (disposing) inner.Dispose();
             base.Dispose(disposing);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>An exception's message as a clause: first line, no trailing period.</summary>

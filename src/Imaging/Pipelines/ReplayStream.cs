@@ -1,7 +1,9 @@
+using OgActors.Imaging.Streams;
+
 namespace OgActors.Imaging.Pipelines;
 
 /// <summary>A read-only stream that first replays a head already read from <paramref name="rest"/>, then continues with it.</summary>
-internal sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream rest) : Stream
+internal sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream rest) : ReadOnlyStream
 {
     private ReadOnlyMemory<byte> _head = head;
     private long _position;
@@ -41,13 +43,5 @@ internal sealed class ReplayStream(ReadOnlyMemory<byte> head, Stream rest) : Str
         return read;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,10 +1,12 @@
+using OgActors.Imaging.Streams;
+
 namespace OgActors.Imaging.Volumes;
 
 /// <summary>
 /// The volumes of a split image read as one stream, in order (what `cat name.*` gives). Opens each file only when
 /// reading reaches it, so reading the head of a many-volume image touches only the first file.
 /// </summary>
-public sealed class VolumeSetStream : Stream
+public sealed class VolumeSetStream : ReadOnlyStream
 {
     private readonly IReadOnlyList<string> _volumes;
     private readonly int _bufferSize;
@@ -53,13 +55,5 @@ public sealed class VolumeSetStream : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => SplitVolumes.StoredSize(_volumes);
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,3 +1,5 @@
+using OgActors.Imaging.Streams;
+
 namespace OgActors.ClientNode.Tests.Support;
 
 /// <summary>
@@ -18,7 +20,7 @@ public sealed class SlowLink(long bytesPerSecond) : DelegatingHandler(new Socket
         return response;
     }
 
-    private sealed class SlowStream(Stream inner, long bytesPerSecond) : Stream
+    private sealed class SlowStream(Stream inner, long bytesPerSecond) : ReadOnlyStream
     {
         private const int Chunk = 64 * 1024;
 
@@ -33,15 +35,6 @@ public sealed class SlowLink(long bytesPerSecond) : DelegatingHandler(new Socket
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

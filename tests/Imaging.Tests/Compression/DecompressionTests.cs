@@ -74,6 +74,28 @@ public sealed class DecompressionTests : IDisposable
     }
 
     [Fact]
+    public void Xz_streams_separated_by_stream_padding_decode_as_one_stream()
+    {
+        var a = _factory.Compress(_input, Compressor.Xz, "pad-a");
+        var b = _factory.Compress(_input, Compressor.Xz, "pad-b");
+        var padding = _factory.Bytes("padding", new byte[8]);
+        var joined = _factory.Concatenate("pad-ab", a, padding, b, padding);
+        DecodeDetected(joined, out _).Should().Equal([.. _data, .. _data]);
+    }
+
+    [Theory]
+    [InlineData(Compressor.Bzip2, "*not another bzip2 stream*")]
+    [InlineData(Compressor.Xz, "*neither padding nor another xz stream*")]
+    public void Data_after_the_last_member_that_is_not_another_member_is_rejected(Compressor compressor, string message)
+    {
+        var a = _factory.Compress(_input, compressor, $"junk-a-{compressor}");
+        var junk = _factory.Bytes($"junk-{compressor}", "NOT A MEMBER"u8.ToArray());
+        var joined = _factory.Concatenate($"junk-ab-{compressor}", a, junk);
+        var decode = () => DecodeDetected(joined, out _);
+        decode.Should().Throw<InvalidDataException>().WithMessage(message);
+    }
+
+    [Fact]
     public void Zstd_multithreaded_multi_frame_output_decodes()
     {
         var zst = _factory.Compress(_input, Compressor.Zstd, "mt.zst", false, "-T2", "--block-size=65536");

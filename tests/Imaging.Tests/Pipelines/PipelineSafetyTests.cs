@@ -4,6 +4,7 @@ using OgActors.Imaging.Pipelines;
 using OgActors.Imaging.Processes;
 using OgActors.Imaging.Progress;
 using static OgActors.Imaging.Tests.Pipelines.FilesystemFixtures;
+using OgActors.Imaging.Streams;
 
 namespace OgActors.Imaging.Tests.Pipelines;
 
@@ -176,7 +177,7 @@ public sealed class PipelineSafetyTests : IDisposable
     }
 
     /// <summary>Reads slowly, so a restore is still running when the test cancels it.</summary>
-    private sealed class ThrottledStream(Stream inner) : Stream
+    private sealed class ThrottledStream(Stream inner) : ReadOnlyStream
     {
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -185,15 +186,6 @@ public sealed class PipelineSafetyTests : IDisposable
         }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         protected override void Dispose(bool disposing) { if (disposing) inner.Dispose(); base.Dispose(disposing); }
     }
 }

@@ -1,0 +1,18 @@
+namespace OgActors.Imaging.Streams;
+
+/// <summary>
+/// Base of the forward-only, read-only streams (decoders, replays, guards): it cannot seek or write, and has no
+/// length or position unless a derived stream overrides them. Derived streams implement only reading (and disposal).
+/// </summary>
+public abstract class ReadOnlyStream : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
