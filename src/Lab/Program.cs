@@ -3,8 +3,9 @@ using OgActors.Hosting.Configuration;
 using OgActors.Lab;
 
 // og-lab lab [--data DIR] [--computers N]: the all-in-one lab in the foreground; Ctrl-C stops it cleanly.
-const string usage = "usage: og-lab lab [--data DIR] [--computers N]";
+const string usage = "usage: og-lab lab [--data DIR] [--computers N] | og-lab journey [--data DIR] [--keep]";
 if (args.Length == 0 || args[0] is "-h" or "--help") { Console.WriteLine(usage); return args.Length == 0 ? 2 : 0; }
+if (args[0] == "journey") return await OgActors.Lab.Journey.JourneyCommand.RunAsync(args);
 if (args[0] != "lab") { Console.Error.WriteLine($"og-lab: unknown command '{args[0]}'. {usage}"); return 2; }
 
 string? data = null;

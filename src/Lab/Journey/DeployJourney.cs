@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using OgActors.Messages.Classrooms;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.Lab.Journey;
+
+/// <summary>
+/// The main job: start the all-in-one lab with 4 computers holding real filesystems, then as an operator through the
+/// HTTP API define the classroom and the image, capture pc01's partition 1 into repo1, wait for the image to link,
+/// deploy it by unicast to pc02–pc04 (pc04 directly: its cache is too small), verify every restored partition and
+/// print the table. Everything it measured goes to DIR/journey.json.
+/// </summary>
+public sealed class DeployJourney(string dataDir, TextWriter output)
+{
+    public const string Classroom = "aula1";
+    public const string Image = "ubuntu-lab";
+    public const int Partition = 1;
+    private static readonly TimeSpan SessionTimeout = TimeSpan.FromSeconds(120);
+
+    public async Task<JourneyReport> RunAsync(CancellationToken cancel)
+    {
+        var total = Stopwatch.StartNew();
+        double labStart = 0, capture = 0, incorporation = 0, deploy = 0;
+        string infoLine = "", failure = "";
+        var revision = 0;
+        var modelFiles = 0;
+        var rows = new List<JourneyRow>();
+        AllInOneLab? lab = null;
+        try
+        {
+            Say($"formatting pc01's partitions in {dataDir}: ext4 with generated content (partition 1), NTFS (partition 2)");
+            var (_, count, bytes) = await JourneyPartitions.PrepareModelAsync(dataDir, cancel);
+            Say($"  {count} files, {bytes / (1024.0 * 1024):0.0} MiB written into partition 1 by mkfs.ext4 -d");
+
+            var step = Stopwatch.StartNew();
+            lab = await AllInOneLab.StartAsync(new LabOptions
+            {
+                DataDir = dataDir, Computers = 4, Computer = JourneyPartitions.Computer,
+            }, cancel);
+            labStart = step.Elapsed.TotalSeconds;
+            Say($"lab ready in {labStart:0.0} s: coordinator API {lab.Manifest.ApiUrl}, repository {lab.Manifest.Repository.Name} at {lab.Manifest.Repository.HttpUrl}");
+            using var api = new OperatorApi(lab.Manifest.ApiUrl, lab.Token);
+            var repo = lab.Manifest.Repository.Name;
+
+            Say($"defining classroom {Classroom} with pc01-pc04 and image {Image}");
+            await api.PostAsync("classrooms", new { name = Classroom, network = "10.36.0.0/24" }, cancel);
+            foreach (var (c, i) in lab.Manifest.Computers.Select((c, i) => (c, i)))
+                await api.PostAsync($"classrooms/{Classroom}/computers",
+                    new { name = c.Name, ip = $"10.36.0.{11 + i}", mac = c.Mac, repository = repo, cacheSizeBytes = c.CacheCapacityBytes }, cancel);
+            await api.PostAsync("images", new
+            {
+                canonical = Image, displayName = "Ubuntu lab", softwareProfile = "ext4 with generated lab content", partition = Partition,
+                partitionType = "EXT4", repository = repo, comments = "captured by the main job",
+            }, cancel);
+
+            var model = JourneyVerifier.ChecksumsAsync(lab.ComputerFiles[JourneyPartitions.Model].Partitions[0].File, Path.Combine(dataDir, "journey"), cancel);
+            var expected = await model;
+            modelFiles = expected.Count;
+
+            Say($"create-image: pc01 partition {Partition} → {Image} in {repo}");
+            step.Restart();
+            var createId = await api.PostAsync("sessions", new
+            {
+                kind = "CreateImage", computers = new[] { JourneyPartitions.Model }, partition = Partition, image = Image, repository = repo, method = "Unicast",
+            }, cancel) ?? throw new JourneyException("The API started the capture session without an id.");
+            var created = await WaitAsync(api, createId, cancel);
+            capture = step.Elapsed.TotalSeconds;
+            var captureJob = created.Jobs.Single();
+            if (created.Outcome != SessionOutcome.Succeeded)
+                throw new JourneyException($"The capture session {createId} ended {created.Outcome}: {captureJob.Error}");
+            Say($"  captured {captureJob.Bytes:N0} bytes in {capture:0.0} s");
+
+            step.Restart();
+            var image = await api.ImageAsync(Image, cancel);
+            while (image.Copies.Count == 0 || image.Revision == 0)
+            {
+                if (step.Elapsed > SessionTimeout) throw new JourneyException($"Image {Image} was not linked to a repository file within {SessionTimeout.TotalSeconds:0} s of the capture.");
+                await Task.Delay(200, cancel);
+                image = await api.ImageAsync(Image, cancel);
+            }
+            incorporation = step.Elapsed.TotalSeconds;
+            var copy = image.Copies.OrderByDescending(c => c.Revision).First();
+            infoLine = copy.Info.OgLine;
+            revision = image.Revision;
+            Say($"image {Image} revision {revision} linked in {repo} after {incorporation:0.0} s; info line: {infoLine}");
+            Console.Out.Flush();
+
+            Say($"deploy --mode deployImage --protocol unicast --image {Image} --scope {string.Join(',', JourneyPartitions.Targets)}");
+            step.Restart();
+            var deployId = await api.PostAsync("sessions", new
+            {
+                kind = "DeployImage", computers = JourneyPartitions.Targets, image = Image, partition = Partition, method = "Unicast",
+            }, cancel) ?? throw new JourneyException("The API started the deploy session without an id.");
+            var deployed = await WaitAsync(api, deployId, cancel);
+            deploy = step.Elapsed.TotalSeconds;
+
+            Say("verifying every restored partition: e2fsck -fn, then every file's SHA-256 against pc01's");
+            rows.Add(new JourneyRow(JourneyPartitions.Model, "capture", $"create-image to {repo}", captureJob.Bytes, captureJob.Duration.TotalSeconds, "ok", ""));
+            foreach (var name in JourneyPartitions.Targets)
+            {
+                var job = deployed.Jobs.FirstOrDefault(j => j.Computer.Equals(name, StringComparison.OrdinalIgnoreCase));
+                if (job is null) { rows.Add(new JourneyRow(name, "-", "", 0, 0, "FAILED", "no job in the session")); continue; }
+                string? problem = job.Status != JobStatus.Succeeded ? $"job {job.Status}: {job.Error}" : null;
+                var wantDirect = name == JourneyPartitions.DirectComputer;
+                var isDirect = job.Path.Contains("direct", StringComparison.OrdinalIgnoreCase);
+                problem ??= wantDirect != isDirect ? $"expected the {(wantDirect ? "direct" : "cache")} path" : null;
+                problem ??= await RecordedAsync(api, name, revision, cancel);
+                problem ??= await JourneyVerifier.VerifyAsync(lab.ComputerFiles[name].Partitions[Partition - 1].File, expected, Path.Combine(dataDir, "journey"), cancel);
+                rows.Add(new JourneyRow(name, job.Path, job.Reason, job.Bytes, job.Duration.TotalSeconds, problem is null ? "ok" : "FAILED",
+                    problem ?? $"recorded r{revision}, fsck clean, {expected.Count} files identical"));
+            }
+            if (rows.FirstOrDefault(r => r.Result != "ok") is { } bad)
+                failure = $"{bad.Computer} failed: {bad.Detail}";
+        }
+        catch (JourneyException e) { failure = e.Message; }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            failure = e.Message; // one sentence for the operator (a timeout, an I/O error, a refused request…); no stack trace
+        }
+        finally
+        {
+            if (lab is not null) { Say("stopping the lab"); await lab.StopAsync(); }
+        }
+
+        var report = new JourneyReport(failure.Length == 0, failure, Image, infoLine, revision, modelFiles, total.Elapsed.TotalSeconds, labStart,
+            capture, incorporation, deploy, rows);
+        report.Write(dataDir);
+        return report;
+    }
+
+    /// <summary>Null once the classroom records that the computer's partition holds the image's revision (it may lag the session briefly).</summary>
+    private static async Task<string?> RecordedAsync(OperatorApi api, string computer, int revision, CancellationToken cancel)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var room = await api.GetAsync<ClassroomView>($"classrooms/{Classroom}", cancel);
+            var held = room.Computers.FirstOrDefault(c => c.Name.Equals(computer, StringComparison.OrdinalIgnoreCase))?.Partitions
+                .FirstOrDefault(p => p.Partition == Partition);
+            if (held is not null && held.Image == Image && held.Revision == revision) return null;
+            if (DateTime.UtcNow > deadline)
+                return $"classroom {Classroom} does not record {Image} r{revision} on partition {Partition} (it shows {(held is null ? "nothing" : $"{held.Image} r{held.Revision}")}).";
+            await Task.Delay(200, cancel);
+        }
+    }
+
+    /// <summary>Polls the session until it ends, printing each running job's progress every couple of seconds.</summary>
+    private async Task<SessionView> WaitAsync(OperatorApi api, string id, CancellationToken cancel)
+    {
+        var watch = Stopwatch.StartNew();
+        var lastPrint = TimeSpan.Zero;
+        while (true)
+        {
+            var session = await api.SessionAsync(id, cancel);
+            if (session.Outcome is not null) return session;
+            if (watch.Elapsed > SessionTimeout) throw new JourneyException($"Session {id} did not finish within {SessionTimeout.TotalSeconds:0} s.");
+            if (watch.Elapsed - lastPrint > TimeSpan.FromSeconds(2))
+            {
+                lastPrint = watch.Elapsed;
+                foreach (var j in session.Jobs)
+                    Say(string.Create(CultureInfo.InvariantCulture, $"  {j.Computer}: {j.Status} {j.Path} {j.Bytes / 1048576.0:0.0}/{j.TotalBytes / 1048576.0:0.0} MiB {j.BytesPerSecond / 1048576.0:0.0} MiB/s{(j.Waiting.Length > 0 ? " (" + j.Waiting + ")" : "")}"));
+            }
+            await Task.Delay(250, cancel);
+        }
+    }
+
+    private void Say(string line) => output.WriteLine($"journey: {line}");
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace OgActors.Lab.Journey;
+
+/// <summary>One row of the journey's table.</summary>
+public sealed record JourneyRow(string Computer, string Path, string Reason, long Bytes, double Seconds, string Result, string Detail);
+
+/// <summary>What the journey did and measured; written to DIR/journey.json for scripts and tests.</summary>
+public sealed record JourneyReport(
+    bool Succeeded, string Failure, string Image, string InfoLine, int Revision, int ModelFiles,
+    double TotalSeconds, double LabStartSeconds, double CaptureSeconds, double IncorporationSeconds, double DeploySeconds,
+    IReadOnlyList<JourneyRow> Rows)
+{
+    public const string FileName = "journey.json";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public void Write(string dataDir) => File.WriteAllText(Path.Combine(dataDir, FileName), JsonSerializer.Serialize(this, Json));
+
+    public static JourneyReport Read(string dataDir) =>
+        JsonSerializer.Deserialize<JourneyReport>(File.ReadAllText(Path.Combine(dataDir, FileName)), Json)
+        ?? throw new InvalidDataException($"{Path.Combine(dataDir, FileName)} is empty.");
+
+    /// <summary>The table: computer, path and reason, bytes, seconds, result.</summary>
+    public static void PrintTable(TextWriter output, IReadOnlyList<JourneyRow> rows)
+    {
+        string[] header = ["Computer", "Path and reason", "Bytes", "Seconds", "Result"];
+        var cells = rows.Select(r => new[]
+        {
+            r.Computer, r.Reason.Length > 0 ? $"{r.Path}: {r.Reason}" : r.Path, r.Bytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+            r.Seconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), r.Detail.Length > 0 ? $"{r.Result}: {r.Detail}" : r.Result,
+        }).ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, cells.Select(c => c[i].Length).DefaultIfEmpty(0).Max())).ToArray();
+        string Line(string[] c) => "| " + string.Join(" | ", c.Select((x, i) => i is 2 or 3 ? x.PadLeft(widths[i]) : x.PadRight(widths[i]))) + " |";
+        var rule = "+" + string.Join("+", widths.Select(w => new string('-', w + 2))) + "+";
+        output.WriteLine(rule);
+        output.WriteLine(Line(header));
+        output.WriteLine(rule);
+        foreach (var c in cells) output.WriteLine(Line(c));
+        output.WriteLine(rule);
+    }
+}
