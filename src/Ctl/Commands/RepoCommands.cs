@@ -156,11 +156,16 @@ public static class RepositoryPalette
     public static Command ImageImport(CtlContext ctx) => ImageImportCommand.Create(parse => Http(ctx, parse), ctx.Json, Console(ctx));
 
     /// <summary>Tables go where ogctl's output goes (its environment's writer).</summary>
-    private static IAnsiConsole Console(CtlContext ctx) => AnsiConsole.Create(new AnsiConsoleSettings
+    private static IAnsiConsole Console(CtlContext ctx)
     {
-        Out = new AnsiConsoleOutput(ctx.Environment.Out),
-        Interactive = ctx.Environment.Interactive ? InteractionSupport.Yes : InteractionSupport.No,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(ctx.Environment.Out),
+            Interactive = ctx.Environment.Interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+        if (!ctx.Environment.Interactive) console.Profile.Width = 200; // redirected: wide tables, as CtlOutput does
+        return console;
+    }
 
     private static HttpClient Http(CtlContext ctx, ParseResult parse)
     {
