@@ -20,13 +20,7 @@ namespace OgActors.ClientNode.Jobs;
 public sealed class JobRunnerActor : ReceiveActor, IWithTimers
 {
     /// <summary>The job kinds this runner can run (see <see cref="JobKinds.Of"/>), for <see cref="AgentAvailable"/>.</summary>
-    public static readonly IReadOnlyList<string> SupportedJobKinds =
-    [
-        JobKinds.Of(SessionKind.CreateImage, TransferMethod.Unicast),
-        JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast),
-        JobKinds.Of(SessionKind.DeployImage, TransferMethod.Unicast),
-        JobKinds.Of(SessionKind.UpdateCache, TransferMethod.Unicast),
-    ];
+    public static readonly IReadOnlyList<string> SupportedJobKinds = JobKinds.ThisRelease;
 
     /// <summary>Asks where the runner's jobs are; answered with <see cref="Jobs"/> (for tests and the agent's inventory).</summary>
     public sealed record GetJobs : INoSerializationVerificationNeeded;

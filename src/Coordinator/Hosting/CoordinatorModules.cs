@@ -18,18 +18,6 @@ public static class CoordinatorModules
         new ClusterApiModule(),
         new ComputerRegistryModule(),
         new RepositoryRegistryModule(),
-        new CoordinatorDomainModule(new SessionSettings { AvailableJobKinds = ImplementedJobKinds }),
+        new CoordinatorDomainModule(new SessionSettings { AvailableJobKinds = JobKinds.ThisRelease.ToHashSet() }),
     ];
-
-    /// <summary>
-    /// The transfer paths client nodes of this release can run (their job runner's capabilities). Anything else —
-    /// multicast, torrent, remote cloning — is accepted, persisted, and fails per computer with "not available yet".
-    /// </summary>
-    public static IReadOnlySet<string> ImplementedJobKinds { get; } = new HashSet<string>
-    {
-        JobKinds.Of(SessionKind.CreateImage, TransferMethod.Unicast),
-        JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast),
-        JobKinds.Of(SessionKind.DeployImage, TransferMethod.Unicast),
-        JobKinds.Of(SessionKind.UpdateCache, TransferMethod.Unicast),
-    };
 }

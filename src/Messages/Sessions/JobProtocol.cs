@@ -81,4 +81,16 @@ public static class JobKinds
 
     /// <summary>The capability name of a job: "Restore/Unicast", "CloneRemote/Multicast", …</summary>
     public static string Of(SessionKind kind, TransferMethod method) => $"{kind}/{method}";
+
+    /// <summary>
+    /// The job kinds a client node of this release runs (unicast only): what its job runner announces and what the
+    /// coordinator lets sessions dispatch. Anything else fails per computer with "not available yet".
+    /// </summary>
+    public static IReadOnlyList<string> ThisRelease { get; } =
+    [
+        Of(SessionKind.CreateImage, TransferMethod.Unicast),
+        Of(SessionKind.Restore, TransferMethod.Unicast),
+        Of(SessionKind.DeployImage, TransferMethod.Unicast),
+        Of(SessionKind.UpdateCache, TransferMethod.Unicast),
+    ];
 }
