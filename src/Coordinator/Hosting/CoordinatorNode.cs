@@ -4,14 +4,13 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OgActors.Coordinator.Api;
 using OgActors.Coordinator.Persistence;
 using OgActors.Hosting.Cluster;
 using OgActors.Hosting.Configuration;
+using OgActors.Hosting.Web;
 using OgActors.Hosting.Logging;
 
 namespace OgActors.Coordinator.Hosting;
@@ -38,7 +37,7 @@ public sealed class CoordinatorNode : IAsyncDisposable
     public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
 
     /// <summary>The API's real address once started (the configured one, with the port Kestrel picked for port 0).</summary>
-    public Uri ApiUrl => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri ApiUrl => BoundAddress.Of(App);
 
     /// <summary>Builds the host without starting it.</summary>
     public static CoordinatorNode Create(Config config, IEnumerable<ICoordinatorModule>? modules = null)

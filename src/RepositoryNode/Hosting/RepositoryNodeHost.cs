@@ -3,12 +3,11 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OgActors.Hosting.Cluster;
 using OgActors.Hosting.Configuration;
+using OgActors.Hosting.Web;
 using OgActors.Hosting.Logging;
 using OgActors.Hosting.Modules;
 
@@ -34,7 +33,7 @@ public sealed class RepositoryNodeHost : IAsyncDisposable
     public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
 
     /// <summary>The HTTP service's real address once started.</summary>
-    public Uri HttpUrl => new(App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri HttpUrl => BoundAddress.Of(App);
 
     public static RepositoryNodeHost Create(Config config, IEnumerable<INodeModule>? modules = null)
     {
