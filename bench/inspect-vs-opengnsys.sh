@@ -23,7 +23,8 @@ zstd -q -T0 -c "$WORK/sda1.pcl" > "$WORK/sda1.pcl.zst"
 xz -T0 -1 -c "$WORK/sda1.pcl" > "$WORK/sda1.pcl.xz"
 lz4 -q -c "$WORK/sda1.pcl" > "$WORK/sda1.pcl.lz4"
 bzip2 -1 -c "$WORK/sda1.pcl" > "$WORK/sda1.pcl.bz2"
-IMAGES=(sda1.pcl sda1.pcl.lzo sda1.pcl.gz sda1.pcl.zst sda1.pcl.xz sda1.pcl.lz4 sda1.pcl.bz2)
+bzip2 -9 -c "$WORK/sda1.pcl" > "$WORK/sda1.pcl.9.bz2"     # bzip2's default: 900 kB blocks, the hardest head to reach
+IMAGES=(sda1.pcl sda1.pcl.lzo sda1.pcl.gz sda1.pcl.zst sda1.pcl.xz sda1.pcl.lz4 sda1.pcl.bz2 sda1.pcl.9.bz2)
 
 # A small runner around ImageInspector (ogctl's Program.cs is wired by the console's owner).
 mkdir -p "$WORK/runner"

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using K4os.Compression.LZ4.Streams;
+using OgActors.Imaging.Compression.Bzip2;
 using OgActors.Imaging.Formats;
 using Compressor = OgActors.Imaging.Formats.Compressor;
 using ZstdDecompressionStream = ZstdSharp.DecompressionStream;
@@ -16,7 +17,7 @@ public static class Decompression
         Compressor.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen),        // reads pigz/cat'ed multi-member
         Compressor.Lzop => new LzopStream(compressed, leaveOpen),
         Compressor.Zstd => new ZstdDecompressionStream(compressed, leaveOpen: leaveOpen),                 // multi-frame
-        Compressor.Bzip2 => new Bzip2ConcatenatedStream(compressed, leaveOpen),                      // multi-stream (pbzip2)
+        Compressor.Bzip2 => new Bzip2Stream(compressed, leaveOpen),                                 // multi-stream (pbzip2); lazy inverse BWT
         Compressor.Xz => new XzConcatenatedStream(compressed, leaveOpen),                          // multi-stream
         Compressor.Lz4 => LZ4Stream.Decode(compressed, leaveOpen: leaveOpen),
         _ => throw new ArgumentOutOfRangeException(nameof(compressor), compressor, null),
