@@ -26,7 +26,13 @@ internal sealed class Bzip2Block : IDisposable
     private readonly Bzip2HuffmanTable[] _tables = [.. Enumerable.Range(0, MaxTables).Select(_ => new Bzip2HuffmanTable())];
     private readonly byte[] _selectors = new byte[MaxSelectors];
     private readonly byte[] _codeLengths = new byte[258];
-    private readonly int[] _byteCounts = new int[256];
+    private ByteCounts _byteCounts;                             // inside the object: the loop reaches it through `this`, no register of its own
+
+    [InlineArray(256)]
+    private struct ByteCounts
+    {
+        private int _count;
+    }
     private readonly InverseTransform _inverse;
 
     /// <param name="capacity">The largest block size it will hold (a stream's level × 100,000 bytes).</param>
@@ -159,7 +165,7 @@ internal sealed class Bzip2Block : IDisposable
     /// <summary>Decodes the symbols into the transformed bytes (Huffman codes, zero runs and move-to-front undone); returns their number.</summary>
     private int DecodeSymbols<TList>(ReadOnlySpan<byte> symbolToByte, int selectorCount) where TList : struct, IMoveToFront<TList>
     {
-        Array.Clear(_byteCounts);
+        ((Span<int>)_byteCounts).Clear();
         var list = TList.Create(symbolToByte);
         var loop = new SymbolLoop { RunWeight = 1, Front = symbolToByte[0], Table = _tables[0], SelectorCount = selectorCount };
         _bits.Lend(out loop.Window, out loop.Bits);
@@ -191,7 +197,6 @@ internal sealed class Bzip2Block : IDisposable
     {
         var list = listHome;
         ref byte bytes = ref MemoryMarshal.GetArrayDataReference(_inverse.Transformed);
-        ref int countOf = ref MemoryMarshal.GetArrayDataReference(_byteCounts);
         ulong window = loop.Window;
         int bits = loop.Bits, length = loop.Length, left = loop.Left;          // a zero run stays in `loop` (rare on hard data)
         byte front = loop.Front;
@@ -224,7 +229,7 @@ internal sealed class Bzip2Block : IDisposable
                     if ((length & (InverseTransform.CheckpointInterval - 1)) == 0) Checkpoint(length);
                     int piece = Math.Min(run, InverseTransform.CheckpointInterval - (length & (InverseTransform.CheckpointInterval - 1)));
                     Repeat(front, ref bytes, length, piece);
-                    Unsafe.Add(ref countOf, front) += piece;
+                    _byteCounts[front] += piece;
                     length += piece;
                     run -= piece;
                 }
@@ -238,7 +243,7 @@ internal sealed class Bzip2Block : IDisposable
             if (length == BlockSizeMax) throw TooManyBytes();
             if ((length & (InverseTransform.CheckpointInterval - 1)) == 0) Checkpoint(length);
             front = list.Take(symbol - 1);
-            Unsafe.Add(ref countOf, front)++;                        // _byteCounts has 256 entries
+            _byteCounts[front]++;
             Unsafe.Add(ref bytes, length++) = front;                 // length < BlockSizeMax <= the array's length
         }
         listHome = list;
@@ -253,7 +258,7 @@ internal sealed class Bzip2Block : IDisposable
     private void Checkpoint(int position)
     {
         int stride = _inverse.Stride;
-        ref int counts = ref MemoryMarshal.GetArrayDataReference(_byteCounts);
+        ref int counts = ref _byteCounts[0];
         ref int column = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_inverse.Occurrences), position >> InverseTransform.CheckpointBits);
         for (int c = 0; c < 256; c++) Unsafe.Add(ref column, c * stride) = Unsafe.Add(ref counts, c);
     }

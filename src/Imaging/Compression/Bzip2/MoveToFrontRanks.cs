@@ -44,9 +44,9 @@ internal struct MoveToFrontRanks : IMoveToFront<MoveToFrontRanks>
     public byte Take(int index)
     {
         ref byte values = ref MemoryMarshal.GetReference(Values);
-        var k = Vector256.Create((sbyte)(index ^ 0x80));
-        // Ranks below k: minus −1. Rank k: minus k, which wraps (biased) k to (biased) 0. Plain ALU ops, no blend.
         var shift = Vector256.Create((sbyte)index);
+        var k = shift ^ Vector256.Create(unchecked((sbyte)0x80));         // biased index
+        // Ranks below k: minus −1. Rank k: minus k (`shift`), which wraps (biased) k to (biased) 0. Plain ALU ops, no blend.
         var hit = Avx2.CompareEqual(_r0, k); var found = hit.AsByte() & Vector256.LoadUnsafe(ref values, 0);
         _r0 -= Avx2.CompareGreaterThan(k, _r0) | (hit & shift);
         hit = Avx2.CompareEqual(_r1, k); found |= hit.AsByte() & Vector256.LoadUnsafe(ref values, 32);
