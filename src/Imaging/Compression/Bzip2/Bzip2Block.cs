@@ -48,6 +48,9 @@ internal sealed class Bzip2Block : IDisposable
 
     public int Capacity { get; }
 
+    /// <summary>Whether the move-to-front stage uses <see cref="MoveToFrontRanks"/> (AVX2) or <see cref="MoveToFrontList"/>.</summary>
+    public bool UseRanks { get; init; } = MoveToFrontRanks.IsSupported;
+
     /// <summary>The current stream's block size (its level × 100,000 bytes): no block of it may hold more.</summary>
     public int BlockSizeMax { get; set; }
 
@@ -74,7 +77,7 @@ internal sealed class Bzip2Block : IDisposable
         if (tableCount is < 2 or > MaxTables) throw new InvalidDataException($"a bzip2 block declares {tableCount} Huffman tables (2 to 6 are valid)");
         int selectorCount = ReadSelectors(tableCount);
         ReadTables(tableCount, bytesUsed + 2);
-        Length = MoveToFrontRanks.IsSupported
+        Length = UseRanks
             ? DecodeSymbols<MoveToFrontRanks>(symbolToByte, selectorCount)
             : DecodeSymbols<MoveToFrontList>(symbolToByte, selectorCount);
         _bits.ThrowIfPastEnd();

@@ -13,6 +13,9 @@ namespace OgActors.Imaging.Compression.Bzip2;
 /// </summary>
 public sealed class Bzip2Stream(Stream compressed, bool leaveOpen = false) : ReadOnlyStream
 {
+    /// <summary>Decodes with the portable move-to-front list even where AVX2 is present (tests cover both paths).</summary>
+    internal bool PortableMoveToFront { get; init; }
+
     private const ulong BlockMagic = 0x314159265359;
     private const ulong EndOfStreamMagic = 0x177245385090;
 
@@ -135,7 +138,7 @@ public sealed class Bzip2Stream(Stream compressed, bool leaveOpen = false) : Rea
         if (_block is null || _block.Capacity < level * 100_000)
         {
             _block?.Dispose();
-            _block = new Bzip2Block(_bits, (int)level * 100_000);
+            _block = new Bzip2Block(_bits, (int)level * 100_000) { UseRanks = MoveToFrontRanks.IsSupported && !PortableMoveToFront };
         }
         _block.BlockSizeMax = (int)level * 100_000;
         _streams++;
