@@ -58,6 +58,25 @@ internal static class HeadReader
         }
     }
 
+    /// <summary>
+    /// Decodes past the head, up to <paramref name="maxBytes"/>, and throws the decoder's failure as an
+    /// <see cref="ImageFormatException"/> if there is one. A compressed stream damaged inside its first block can decode
+    /// to garbage that only the block's end (its CRC) exposes: when a head is not recognised, this says "does not
+    /// decode" where that is the truth, instead of calling the data "not an image".
+    /// </summary>
+    public static void ThrowIfStreamDamaged(Stream input, string where, long maxBytes = 8L * 1024 * 1024)
+    {
+        using var guarded = new ReadGuard(input, () => where);
+        using var decoded = Decompression.OpenDetected(guarded, out var compressor, leaveOpen: true);
+        var scratch = new byte[256 * 1024];
+        for (long total = 0; total < maxBytes;)
+        {
+            int n = ReadFully(decoded, scratch, where, compressor, total, sourceIsPartial: false);
+            if (n == 0) return;
+            total += n;
+        }
+    }
+
     /// <summary>Compressed bytes left after the head below which the rest is decoded to learn the stream's length.</summary>
     private const long TailToDrain = 64 * 1024;
 

@@ -40,7 +40,15 @@ public static class ImageInspector
         using var guarded = new HeadReader.ReadGuard(stream, () => stream.CurrentVolume);
         var head = HeadReader.Read(guarded, stored, path, sourceIsPartial: false);
         var ctx = new HeadContext(path, head.Compressor, stored, head.ReachedEnd, volumes, head.StreamLength);
-        return HeadParser.Parse(head.Span, ctx) with { PartitionName = partitionName };
+        try
+        {
+            return HeadParser.Parse(head.Span, ctx) with { PartitionName = partitionName };
+        }
+        catch (ImageFormatException) when (head.Compressor != Compressor.None && !head.ReachedEnd)
+        {
+            HeadReader.ThrowIfStreamDamaged(new VolumeSetStream(volumes), path);   // a damaged first block says so
+            throw;
+        }
     }
 
     /// <summary>

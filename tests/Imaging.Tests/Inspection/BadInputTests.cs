@@ -77,6 +77,19 @@ public sealed class BadInputTests(InspectionImages images)
     }
 
     [Fact]
+    public void A_damaged_first_bzip2_block_says_the_stream_does_not_decode()
+    {
+        // A 900 kB bzip2 block's head can be read before its end, where its CRC is: a damaged block decodes to garbage
+        // that is not an image, and the inspection decodes further to say what is really wrong.
+        var content = images.Factory.MakeContent("bad/bz-content", seed: 9, randomKiB: 3072);
+        var image = images.Factory.Partclone("extfs", images.Factory.MakeExt("bad/bz-ext4.img", 32, content), "bad/bz.pcl");
+        var bz = images.Factory.Compress(image, Compressor.Bzip2, "bad/bz.pcl.bz2", false, "-9");
+        ImageInspector.Inspect(bz).Single().OgLine.Should().StartWith("PARTCLONE:BZIP2:EXTFS:");
+        var damaged = images.Factory.CorruptedCopy(bz, 20_000, "bad/bz-damaged.pcl.bz2");        // early in the first block
+        Fails(damaged).Should().Contain("bz-damaged.pcl.bz2").And.Contain("bzip2 stream does not decode");
+    }
+
+    [Fact]
     public void Corrupt_bitmap_crc()
     {
         var bad = images.Factory.CorruptedCopy(images.Ext4Partclone, 110 + 100, "bad/bitmap.pcl");
