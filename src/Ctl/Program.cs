@@ -18,7 +18,7 @@ namespace OgActors.Ctl
         [
             ClusterCommands.Create,
             ComputerCommands.Create,
-            RepositoryPalette.Repo,
+            RepoCommands.Create,
             ImageCommands.Create,
             ClassroomCommands.Create,
             .. DeployCommands.Palettes,

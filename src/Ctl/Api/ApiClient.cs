@@ -23,6 +23,13 @@ public sealed class ApiClient(ApiEndpoint endpoint) : IDisposable
 
     public ApiEndpoint Endpoint => endpoint;
 
+    /// <summary>How long a request may take (30 s; set before the first request, e.g. unlimited for an import).</summary>
+    public TimeSpan Timeout
+    {
+        get => _http.Timeout;
+        set => _http.Timeout = value;
+    }
+
     public Task<T> GetAsync<T>(string path, CancellationToken ct) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/')), ct);
 

@@ -100,7 +100,7 @@ public static class ImageCommands
 
         // `image info PATH` (the imaging helper's, no cluster needed) lives in this palette too.
         return new Command("image", "images: define, list, show, delete image objects; info of an image file")
-            { define, list, show, delete, ImageInfoCommand.Create(), RepositoryPalette.ImageImport(ctx) };
+            { define, list, show, delete, ImageInfoCommand.Create(), ImageImportCommand.Create(ctx) };
     }
 
     private static string Holders(Image i) =>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
@@ -8,10 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OgActors.Coordinator.Api;
 using OgActors.Coordinator.Repositories;
-using OgActors.Ctl.Commands;
 using OgActors.Messages.Repositories;
 using OgActors.Repository.Tests.Support;
-using Spectre.Console;
 
 namespace OgActors.Repository.Tests.Ctl;
 
@@ -48,22 +45,8 @@ public sealed class OgctlRepoPaletteTests : RepositoryTestBase
         await base.DisposeAsync();
     }
 
+    /// <summary>The real ogctl entry point, on the test's API (stdout then stderr).</summary>
     private async Task<(int Exit, string Output)> OgctlAsync(params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 250;
-        var image = new Command("image") { ImageImportCommand.Create(_ => _apiClient, console: console) };
-        var root = new RootCommand("ogctl") { RepoCommands.Create(_ => _apiClient, console: console), image };
-        var exit = await root.Parse(args).InvokeAsync();
-        return (exit, writer.ToString());
-    }
-
-    /// <summary>The real ogctl entry point (image delete lives in the image palette, on the shared API client).</summary>
-    private async Task<(int Exit, string Output)> OgctlMainAsync(params string[] args)
     {
         var (output, error) = (new StringWriter(), new StringWriter());
         var env = new OgActors.Ctl.Api.CtlEnvironment(_ => null, Scratch, output, error, Interactive: false);
@@ -118,12 +101,12 @@ public sealed class OgctlRepoPaletteTests : RepositoryTestBase
         ExpectFileEvent<ImageFileAvailable>(e => e.CanonicalName == "fogimg-d1p1");
         await WaitForOutputAsync(o => o.Contains("fogimg-d1p1") && o.Contains("ready"), "repo", "images", "repo-test");
 
-        (exit, output) = await OgctlMainAsync("image", "delete", "fogimg-d1p1", "--repo", "repo-test");
+        (exit, output) = await OgctlAsync("image", "delete", "fogimg-d1p1", "--repo", "repo-test");
         exit.Should().Be(0, output);
         output.Should().Contain(".img.ant");
         File.Exists(Path.Combine(ImagesDirectory, "fogimg-d1p1.img.ant")).Should().BeTrue();
 
-        (exit, output) = await OgctlMainAsync("image", "delete", "fogimg-d1p1", "--repo", "repo-test");
+        (exit, output) = await OgctlAsync("image", "delete", "fogimg-d1p1", "--repo", "repo-test");
         exit.Should().Be(1);
         output.Should().MatchRegex("(has no image|No online repository holds image) fogimg-d1p1");
 
