@@ -1,17 +1,11 @@
-using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Configuration;
-using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OgActors.Coordinator.Api;
 using OgActors.Coordinator.Persistence;
-using OgActors.Hosting.Cluster;
 using OgActors.Hosting.Configuration;
 using OgActors.Hosting.Web;
-using OgActors.Hosting.Logging;
 
 namespace OgActors.Coordinator.Hosting;
 
@@ -19,25 +13,20 @@ namespace OgActors.Coordinator.Hosting;
 /// A running coordinator: an ASP.NET Core host (the operator API) with an Akka.Hosting ActorSystem that is a cluster
 /// member with role <c>coordinator</c>, the event journal, the ClusterClient receptionist, and the given modules.
 /// </summary>
-public sealed class CoordinatorNode : IAsyncDisposable
+public sealed class CoordinatorNode : MemberHost
 {
     private CoordinatorNode(WebApplication app, NodeSettings node, CoordinatorSettings settings, JournalSettings journal)
+        : base(app, node)
     {
-        App = app;
-        Node = node;
         Settings = settings;
         Journal = journal;
     }
 
-    public WebApplication App { get; }
-    public NodeSettings Node { get; }
     public CoordinatorSettings Settings { get; }
     public JournalSettings Journal { get; }
-    public ActorSystem System => App.Services.GetRequiredService<ActorSystem>();
-    public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
 
     /// <summary>The API's real address once started (the configured one, with the port Kestrel picked for port 0).</summary>
-    public Uri ApiUrl => BoundAddress.Of(App);
+    public Uri ApiUrl => BoundUrl;
 
     /// <summary>Builds the host without starting it.</summary>
     public static CoordinatorNode Create(Config config, IEnumerable<ICoordinatorModule>? modules = null)
@@ -48,20 +37,14 @@ public sealed class CoordinatorNode : IAsyncDisposable
         var journal = JournalSettings.From(config, node);
         var all = (modules ?? CoordinatorModules.Default).ToList();
 
-        var builder = WebApplication.CreateSlimBuilder();
-        OgLogging.Configure(builder.Logging, "coordinator");
-        builder.WebHost.UseUrls(settings.ApiUrl.ToString());
-        builder.Services.AddSingleton(config).AddSingleton(node).AddSingleton(settings).AddSingleton(journal);
-        foreach (var module in all) module.ConfigureServices(builder.Services);
-        builder.Services.AddAkka(node.SystemName, (akka, services) =>
-        {
-            akka.WithOgNode(config, node)
-                .WithOgCluster(node, NodeRoles.Coordinator)
-                .WithOgPersistence(journal, j => { foreach (var module in all) module.ConfigureJournal(j); })
-                .WithClusterClientReceptionist("receptionist", NodeRoles.Coordinator);
-            foreach (var module in all) module.ConfigureAkka(akka, services);
-        });
-
+        var builder = CreateBuilder(NodeRoles.Coordinator, settings.ApiUrl, config, node, [settings, journal],
+            services => { foreach (var module in all) module.ConfigureServices(services); },
+            (akka, services) =>
+            {
+                akka.WithOgPersistence(journal, j => { foreach (var module in all) module.ConfigureJournal(j); })
+                    .WithClusterClientReceptionist("receptionist", NodeRoles.Coordinator);
+                foreach (var module in all) module.ConfigureAkka(akka, services);
+            });
         var app = builder.Build();
         OperatorApi.Map(app, settings, all);
         return new CoordinatorNode(app, node, settings, journal);
@@ -76,21 +59,5 @@ public sealed class CoordinatorNode : IAsyncDisposable
         coordinator.App.Logger.LogInformation("Coordinator {Address} up; journal {Journal}; operator API {Api}",
             coordinator.Cluster.SelfAddress, coordinator.Journal.Describe(), coordinator.ApiUrl);
         return coordinator;
-    }
-
-    /// <summary>Completes when this node is an Up member of the cluster.</summary>
-    public Task WaitUntilUpAsync(TimeSpan timeout) => ClusterReadiness.WaitUntilUpAsync(System, timeout);
-
-    /// <summary>Leaves the cluster and stops the API and the ActorSystem.</summary>
-    public async Task StopAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await App.StopAsync(cts.Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        await App.DisposeAsync();
     }
 }

@@ -1,15 +1,10 @@
-using Akka.Actor;
 using Akka.Configuration;
-using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OgActors.Hosting.Cluster;
 using OgActors.Hosting.Configuration;
-using OgActors.Hosting.Web;
-using OgActors.Hosting.Logging;
 using OgActors.Hosting.Modules;
+using OgActors.Hosting.Web;
 
 namespace OgActors.RepositoryNode.Hosting;
 
@@ -17,23 +12,15 @@ namespace OgActors.RepositoryNode.Hosting;
 /// A running repository node: a cluster member with role <c>repository</c> owning an images directory, with an
 /// ASP.NET Core host for its HTTP service (endpoints come from the modules).
 /// </summary>
-public sealed class RepositoryNodeHost : IAsyncDisposable
+public sealed class RepositoryNodeHost : MemberHost
 {
-    private RepositoryNodeHost(WebApplication app, NodeSettings node, RepositorySettings settings)
-    {
-        App = app;
-        Node = node;
+    private RepositoryNodeHost(WebApplication app, NodeSettings node, RepositorySettings settings) : base(app, node) =>
         Settings = settings;
-    }
 
-    public WebApplication App { get; }
-    public NodeSettings Node { get; }
     public RepositorySettings Settings { get; }
-    public ActorSystem System => App.Services.GetRequiredService<ActorSystem>();
-    public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
 
     /// <summary>The HTTP service's real address once started.</summary>
-    public Uri HttpUrl => BoundAddress.Of(App);
+    public Uri HttpUrl => BoundUrl;
 
     public static RepositoryNodeHost Create(Config config, IEnumerable<INodeModule>? modules = null)
     {
@@ -45,17 +32,10 @@ public sealed class RepositoryNodeHost : IAsyncDisposable
         settings.EnsureImagesDir();
         var all = (modules ?? RepositoryModules.Default).ToList();
 
-        var builder = WebApplication.CreateSlimBuilder();
-        OgLogging.Configure(builder.Logging, "repository");
-        builder.WebHost.UseUrls(settings.HttpUrl.ToString());
+        var builder = CreateBuilder(NodeRoles.Repository, settings.HttpUrl, config, node, [settings],
+            services => { foreach (var module in all) module.ConfigureServices(services); },
+            (akka, services) => { foreach (var module in all) module.ConfigureAkka(akka, services); });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureForUnicast());
-        builder.Services.AddSingleton(config).AddSingleton(node).AddSingleton(settings);
-        foreach (var module in all) module.ConfigureServices(builder.Services);
-        builder.Services.AddAkka(node.SystemName, (akka, services) =>
-        {
-            akka.WithOgNode(config, node).WithOgCluster(node, NodeRoles.Repository);
-            foreach (var module in all) module.ConfigureAkka(akka, services);
-        });
         var app = builder.Build();
         foreach (var module in all) module.MapEndpoints(app);
         return new RepositoryNodeHost(app, node, settings);
@@ -69,20 +49,5 @@ public sealed class RepositoryNodeHost : IAsyncDisposable
         repository.App.Logger.LogInformation("Repository {Name} at {Address}; images {Images}; HTTP {Url}",
             repository.Settings.Name, repository.Cluster.SelfAddress, repository.Settings.ImagesDir, repository.HttpUrl);
         return repository;
-    }
-
-    public Task WaitUntilUpAsync(TimeSpan timeout) => ClusterReadiness.WaitUntilUpAsync(System, timeout);
-
-    /// <summary>Leaves the cluster and stops.</summary>
-    public async Task StopAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await App.StopAsync(cts.Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        await App.DisposeAsync();
     }
 }
