@@ -68,25 +68,21 @@ internal static class HeadReader
     {
         using var guarded = new ReadGuard(input, () => where);
         using var decoded = Decompression.OpenDetected(guarded, out var compressor, leaveOpen: true);
-        var scratch = new byte[256 * 1024];
-        for (long total = 0; total < maxBytes;)
-        {
-            int n = ReadFully(decoded, scratch, where, compressor, total, sourceIsPartial: false);
-            if (n == 0) return;
-            total += n;
-        }
+        Drain(decoded, where, compressor, 0, maxBytes);
     }
 
     /// <summary>Compressed bytes left after the head below which the rest is decoded to learn the stream's length.</summary>
     private const long TailToDrain = 64 * 1024;
 
-    /// <summary>Decodes the rest (at most <see cref="MaxDrain"/> bytes); returns the stream's decoded length, or null past the bound.</summary>
-    private static long? Drain(Stream decoded, string where, Compressor compressor, long offset)
+    /// <summary>
+    /// Decodes the rest from <paramref name="offset"/> on (at most <paramref name="maxBytes"/> bytes); returns the stream's
+    /// decoded length, or null past the bound. A decoder failure becomes an <see cref="ImageFormatException"/>.
+    /// </summary>
+    private static long? Drain(Stream decoded, string where, Compressor compressor, long offset, long maxBytes = 1L * 1024 * 1024)
     {
-        const long MaxDrain = 1L * 1024 * 1024;
         var scratch = new byte[256 * 1024];
         long total = offset;
-        while (total - offset < MaxDrain)
+        while (total - offset < maxBytes)
         {
             int n = ReadFully(decoded, scratch, where, compressor, total, sourceIsPartial: false);
             total += n;

@@ -26,6 +26,7 @@ internal sealed class Bzip2Block : IDisposable
     private readonly Bzip2HuffmanTable[] _tables = [.. Enumerable.Range(0, MaxTables).Select(_ => new Bzip2HuffmanTable())];
     private readonly byte[] _selectors = new byte[MaxSelectors];
     private readonly byte[] _codeLengths = new byte[258];
+    private readonly InverseTransform _inverse;
     private ByteCounts _byteCounts;                             // inside the object: the loop reaches it through `this`, no register of its own
 
     [InlineArray(256)]
@@ -33,7 +34,6 @@ internal sealed class Bzip2Block : IDisposable
     {
         private int _count;
     }
-    private readonly InverseTransform _inverse;
 
     /// <param name="capacity">The largest block size it will hold (a stream's level × 100,000 bytes).</param>
     public Bzip2Block(MsbBitReader bits, int capacity)
@@ -266,7 +266,7 @@ internal sealed class Bzip2Block : IDisposable
         for (int c = 0; c < 256; c++) Unsafe.Add(ref column, c * stride) = Unsafe.Add(ref counts, c);
     }
 
-    /// <summary>Writes <paramref name="count"/> copies of <paramref name="value"/> (a loop, not a call: see <see cref="DecodeSymbols"/>).</summary>
+    /// <summary>Writes <paramref name="count"/> copies of <paramref name="value"/> (a loop, not a call: see <see cref="DecodeUntilRefill"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Repeat(byte value, ref byte output, int at, int count)
     {

@@ -11,7 +11,7 @@ internal static class Bzip2Crc
 
     public static uint Update(uint crc, byte value, int times)
     {
-        for (int i = 0; i < times; i++) crc = (crc << 8) ^ Table[(crc >> 24) ^ value];
+        for (int i = 0; i < times; i++) crc = Update(crc, value);
         return crc;
     }
 

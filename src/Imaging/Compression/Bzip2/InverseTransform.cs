@@ -22,7 +22,6 @@ internal sealed class InverseTransform : IDisposable
     private const int StepsBeforeLinking = 16 * 1024;
 
     private readonly int[] _bucketStart = new int[257];
-    private readonly int[] _counts = new int[256];
     private int _length;
     private bool _linked;
     private int _steps;
@@ -54,7 +53,6 @@ internal sealed class InverseTransform : IDisposable
     public int Begin(int length, ReadOnlySpan<int> counts, int origin)
     {
         (_length, _linked, _steps) = (length, false, 0);
-        counts.CopyTo(_counts);
         int sum = 0;
         for (int c = 0; c < 256; c++)
         {

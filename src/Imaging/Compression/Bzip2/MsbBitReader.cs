@@ -55,7 +55,10 @@ internal sealed class MsbBitReader(Stream source)
 
     public void Return(ulong window, int bits) => (_window, _bits) = (window, bits);
 
-    /// <summary>Refills a lent window from the buffered bytes, without a call; false when fewer than 8 are buffered.</summary>
+    /// <summary>
+    /// Refills a lent window from the buffered bytes, without a call; false when fewer than 8 are buffered. One
+    /// big-endian load; only whole bytes are counted (a partial byte loaded beyond them is loaded again later).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRefill(ref ulong window, ref int bits)
     {
@@ -72,7 +75,6 @@ internal sealed class MsbBitReader(Stream source)
     /// <summary>Refills a lent window, reading the stream when needed (past its end: zero padding).</summary>
     public void Refill(ref ulong window, ref int bits)
     {
-        if (TryRefill(ref window, ref bits)) return;
         (_window, _bits) = (window, bits);
         Refill();
         (window, bits) = (_window, _bits);
@@ -109,15 +111,7 @@ internal sealed class MsbBitReader(Stream source)
 
     private void Refill()
     {
-        if (_end - _position >= 8)
-        {
-            // One big-endian load; only whole bytes are counted (a partial byte loaded beyond them is loaded again later).
-            _window |= BinaryPrimitives.ReadUInt64BigEndian(_buffer.AsSpan(_position)) >> _bits;
-            int bytes = (64 - _bits) >> 3;
-            _position += bytes;
-            _bits += bytes << 3;
-            return;
-        }
+        if (TryRefill(ref _window, ref _bits)) return;
         while (_bits <= 56)
         {
             if (_position == _end && !FillBuffer())
