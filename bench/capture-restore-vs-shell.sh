@@ -32,16 +32,7 @@ fi
 e2fsck -n "$fs" 2>/dev/null | tail -1
 cat "$fs" > /dev/null   # both sides start from the page cache
 
-# timed NAME COMMAND...: appends "wall cpu" to $work/NAME.times (and the runner's in-process seconds to NAME.inproc)
-timed() {
-  local name="$1"; shift
-  sync
-  /usr/bin/time -f "%e %U %S" -o "$work/time.out" "$@" > "$work/run.out"
-  awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$work/time.out" >> "$work/$name.times"
-  sed -n 's/^seconds=\([0-9.]*\).*/\1/p' "$work/run.out" >> "$work/$name.inproc"
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-best() { sort -n | head -1; }
+. "$root/bench/timing.sh"   # timed, median, best
 
 rm -f "$work"/*.times "$work"/*.inproc
 truncate -s "${size_mib}M" "$work/target.img"

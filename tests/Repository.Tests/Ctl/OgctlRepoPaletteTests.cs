@@ -19,7 +19,7 @@ namespace OgActors.Repository.Tests.Ctl;
 public sealed class OgctlRepoPaletteTests : RepositoryTestBase
 {
     private WebApplication? _api;
-    private HttpClient _apiClient = null!;
+    private string _apiUrl = null!;
 
     public override async Task InitializeAsync()
     {
@@ -36,7 +36,7 @@ public sealed class OgctlRepoPaletteTests : RepositoryTestBase
         _api = builder.Build();
         _api.MapGroup("/api").MapRepositoryApi();
         await _api.StartAsync();
-        _apiClient = new HttpClient { BaseAddress = new Uri(_api.Urls.First() + "/") };
+        _apiUrl = _api.Urls.First() + "/";
     }
 
     public override async Task DisposeAsync()
@@ -50,7 +50,7 @@ public sealed class OgctlRepoPaletteTests : RepositoryTestBase
     {
         var (output, error) = (new StringWriter(), new StringWriter());
         var env = new OgActors.Ctl.Api.CtlEnvironment(_ => null, Scratch, output, error, Interactive: false);
-        var exit = await OgActors.Ctl.CtlApp.RunAsync(["--api", _apiClient.BaseAddress!.ToString(), "--token", "test", .. args], env);
+        var exit = await OgActors.Ctl.CtlApp.RunAsync(["--api", _apiUrl, "--token", "test", .. args], env);
         return (exit, output.ToString() + error.ToString());
     }
 
