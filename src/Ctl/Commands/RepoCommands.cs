@@ -52,6 +52,7 @@ public static class RepoCommands
                         "Ready" => "[green]ready[/]",
                         "Error" => $"[red]error[/] {Markup.Escape(i.Error ?? "")}",
                         "Locked" => "[yellow]locked[/]",
+                        "Verifying" => $"[yellow]verifying {i.VerifiedPercent ?? 0} %[/]",
                         _ => "[yellow]processing[/]",
                     },
                     Markup.Escape(CtlOutput.When(i.StateSince, DateTimeOffset.UtcNow)));
@@ -67,5 +68,5 @@ public static class RepoCommands
     private sealed record InfoRow(string OgLine);
 
     private sealed record ImageRow(string CanonicalName, string Folder, string State, long Size, InfoRow? Info, string? Sum,
-        string? FullSum, string? Error, DateTimeOffset StateSince);
+        string? FullSum, string? Error, DateTimeOffset StateSince, int? VerifiedPercent = null);
 }

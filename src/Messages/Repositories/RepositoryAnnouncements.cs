@@ -13,6 +13,8 @@ public enum ImageFileState
     Error,
     /// <summary>NAME.img.lock sits beside it (someone else is writing it): never read.</summary>
     Locked,
+    /// <summary>Being decompressed and walked to its end (deep verification) while its sums are computed; not served yet.</summary>
+    Verifying,
 }
 
 /// <summary>One image of a repository's catalog, as announced and listed.</summary>
@@ -28,7 +30,8 @@ public sealed record RepositoryImage(
     string? FullSum,
     string? InfoHash,
     string? Error,
-    DateTimeOffset StateSince) : IOgMessage;
+    DateTimeOffset StateSince,
+    int? VerifiedPercent = null) : IOgMessage;
 
 /// <summary>
 /// A repository says who and where it is, and what it holds. Sent on start, on every change of its

@@ -23,8 +23,10 @@ public sealed record CatalogEntry(
     DateTimeOffset StateSince,
     ImageFileInfo? Info = null,
     ImageSums? Sums = null,
-    string? Error = null)
+    string? Error = null,
+    int? VerifiedPercent = null)
 {
     public RepositoryImage ToMessage() => new(
-        Key.Name, Key.Folder, State, Stamp.Size, Stamp.ModifiedAt, Info, Sums?.Sum, Sums?.FullSum, Sums?.InfoHash, Error, StateSince);
+        Key.Name, Key.Folder, State, Stamp.Size, Stamp.ModifiedAt, Info, Sums?.Sum, Sums?.FullSum, Sums?.InfoHash, Error, StateSince,
+        VerifiedPercent);
 }

@@ -1,6 +1,7 @@
 using OgActors.Imaging.Inspection;
 using OgActors.Imaging.Progress;
 using OgActors.Imaging.Sidecars;
+using OgActors.Imaging.Verification;
 using OgActors.Messages.Repositories;
 using OgActors.RepositoryNode.Catalog;
 
@@ -15,7 +16,8 @@ public abstract record IncorporationOutcome(ImageKey Key, FileStamp Stamp)
 
 /// <summary>
 /// The work of OpenGnsys's torrent-creator, for one image, without the cron: lock, delete stale sidecars, inspect,
-/// write .sum/.full.sum/.torrent in one read pass and the info sidecar, unlock. At most
+/// verify the whole stream (<see cref="ImageVerifier"/>) while .sum/.full.sum/.torrent are computed, write them and the
+/// info sidecar only when it verified, unlock. At most
 /// <see cref="RepositoryActorSettings.MaxConcurrentIncorporations"/> images are read at once.
 /// An image that cannot be understood gets NAME.img.error (one sentence) and is otherwise left untouched.
 /// </summary>
@@ -46,8 +48,23 @@ public sealed class Incorporator(RepositoryActorSettings settings, IProgress<(Im
                 return new IncorporationOutcome.Rejected(key, stamp, e.Message);
             }
 
+            // Deep verification and the sums read the same file at the same time (the second reader is served from the
+            // page cache); nothing is written beside the image unless the whole stream verified.
             var perImage = progress is null ? null : new Progress<TransferProgress>(p => progress.Report((key, p)));
-            var sidecars = await SidecarWriter.ComputeAsync(files.Image, settings.AnnounceUrl, perImage, ct);
+            var verification = Task.Factory.StartNew(() => ImageVerifier.VerifyFile(files.Image, perImage, ct), ct,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            var hashing = SidecarWriter.ComputeAsync(files.Image, settings.AnnounceUrl, null, ct);
+            try
+            {
+                await verification;
+            }
+            catch (ImageFormatException e)
+            {
+                try { await hashing; } catch (Exception) { /* the verdict is the verifier's */ }
+                await File.WriteAllTextAsync(files.Error, e.Message + "\n", ct);
+                return new IncorporationOutcome.Rejected(key, stamp, e.Message);
+            }
+            var sidecars = await hashing;
             await SidecarWriter.WriteAsync(files.Image, sidecars, ct);
 
             var info = new ImageFileInfo(inspected.ToolName, inspected.Compressor.ToString().ToUpperInvariant(),

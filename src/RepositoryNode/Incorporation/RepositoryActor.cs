@@ -14,11 +14,14 @@ namespace OgActors.RepositoryNode.Incorporation;
 ///
 /// Transitions of an image:
 ///   (NAME.img appears or changes) → Processing, settling until its size and time hold still for SettleTime
-///   Processing → (incorporator: lock, stale sidecars out, inspect, hash in one pass, sidecars in, unlock)
+///   Processing → Verifying (incorporator: lock, stale sidecars out, inspect, decompress and walk the whole stream
+///                while hashing it, sidecars in only if it verified, unlock; the catalog shows the percent verified)
 ///              → Ready (publish ImageFileAvailable) | Error (publish ImageFileRejected; NAME.img.error written)
 ///   any → Locked while NAME.img.lock is someone else's; Locked → Processing when the lock goes
 ///   any → gone when NAME.img disappears or is deleted (publish ImageFileRemoved)
-/// A change seen while the image is being read makes it settle and be read again when the read ends.
+/// A change seen while the image is being read makes it settle and be read again when the read ends. A Ready file
+/// whose size or time changes is no longer served (CatalogView checks the stamp on every request) and is verified
+/// again; if it no longer verifies it goes to Error (ImageFileRejected with the sentence), never back to Ready.
 ///
 /// It announces the repository (name, address, space, catalog) on start, on every change and periodically,
 /// and answers <see cref="IRepositoryCommand"/>s (delete, import, catalog).
@@ -33,6 +36,7 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
     private sealed record AnnounceIfChanged : INoSerializationVerificationNeeded;
     private sealed record AnnounceNow : INoSerializationVerificationNeeded;
     private sealed record Finished(IncorporationOutcome Outcome) : INoSerializationVerificationNeeded;
+    private sealed record Verified(ImageKey Key, int Percent) : INoSerializationVerificationNeeded;
     private sealed record Crashed(ImageKey Key, FileStamp Stamp, string Reason) : INoSerializationVerificationNeeded;
 
     private readonly RepositoryActorSettings _settings;
@@ -61,7 +65,8 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         _settings = settings;
         _mediator = mediator;
         _view = view;
-        _incorporator = new Incorporator(settings);
+        var self = Self;
+        _incorporator = new Incorporator(settings, new VerificationProgress(self));
         _importer = new ImageImporter(settings.ImagesDirectory);
 
         Receive<Touched>(m => Examine(m.Key));
@@ -69,6 +74,12 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         Receive<RescanSoon>(_ => Timers.StartSingleTimer("rescan-soon", new Rescan(), TimeSpan.FromMilliseconds(250)));
         Receive<Rescan>(_ => RescanAll());
         Receive<Finished>(m => OnFinished(m.Outcome));
+        Receive<Verified>(m =>
+        {
+            if (_reading.ContainsKey(m.Key) && _entries.GetValueOrDefault(m.Key) is { State: ImageFileState.Verifying } entry
+                && entry.VerifiedPercent != m.Percent)
+                Transition(entry with { VerifiedPercent = m.Percent });
+        });
         Receive<Crashed>(m => OnFinished(new IncorporationOutcome.Rejected(m.Key, m.Stamp, m.Reason), crashed: true));
         Receive<AnnounceIfChanged>(_ => { if (_announceDue) Announce(); });
         Receive<AnnounceNow>(_ => Announce());
@@ -161,7 +172,7 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
 
         _settling.Remove(key);
         _reading[key] = now;
-        Transition(new CatalogEntry(key, ImageFileState.Processing, now, time));
+        Transition(new CatalogEntry(key, ImageFileState.Verifying, now, time, VerifiedPercent: 0));
         _incorporator.IncorporateAsync(key, now, _stopping.Token).PipeTo(Self,
             success: outcome => new Finished(outcome),
             failure: e => new Crashed(key, now, $"{key}.img could not be read: {e.GetBaseException().Message}"));
@@ -299,4 +310,14 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
     }
 
     private void Publish(string topic, object message) => _mediator.Tell(new Publish(topic, message));
+
+    /// <summary>The verifier's progress, as whole percents told to the actor (from the verifying thread).</summary>
+    private sealed class VerificationProgress(IActorRef actor) : IProgress<(ImageKey, Imaging.Progress.TransferProgress)>
+    {
+        public void Report((ImageKey, Imaging.Progress.TransferProgress) value)
+        {
+            var (key, progress) = value;
+            if (progress.Percent is { } percent) actor.Tell(new Verified(key, (int)Math.Min(100, percent)));
+        }
+    }
 }
