@@ -19,12 +19,17 @@ public static class ImageVerifier
     private const int FileBuffer = 1024 * 1024;
 
     /// <summary>Verifies the file at <paramref name="path"/>; returns what inspection found of its head.</summary>
-    public static PartitionImageInfo VerifyFile(string path, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static PartitionImageInfo VerifyFile(string path, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Verify(ImageInspector.InspectFile(path), progress, cancellationToken);
+
+    /// <summary>Verifies the image inspection found (its file, or every volume of its split set in order).</summary>
+    public static PartitionImageInfo Verify(PartitionImageInfo info, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var info = ImageInspector.InspectFile(path);
-        string where = Path.GetFileName(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileBuffer, FileOptions.SequentialScan);
-        long size = file.Length;
+        string where = Path.GetFileName(info.Volumes[0]);
+        using var file = info.Volumes.Count == 1
+            ? new FileStream(info.Volumes[0], FileMode.Open, FileAccess.Read, FileShare.Read, FileBuffer, FileOptions.SequentialScan)
+            : (Stream)new Volumes.VolumeSetStream(info.Volumes);
+        long size = info.StoredSize;
         var reporter = new ProgressReporter(progress, size);
         var counted = new ProgressStream(file, read =>
         {

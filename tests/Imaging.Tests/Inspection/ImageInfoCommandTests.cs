@@ -10,11 +10,11 @@ namespace OgActors.Imaging.Tests.Inspection;
 [Collection(InspectionCollection.Name)]
 public sealed class ImageInfoCommandTests(InspectionImages images)
 {
-    private static (int Exit, string Out, string Err) Run(string path, bool json = false)
+    private static (int Exit, string Out, string Err) Run(string path, bool json = false, bool verify = false)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int exit = ImageInfoCommand.Run(path, json, stdout, stderr);
+        int exit = ImageInfoCommand.Run(path, json, stdout, stderr, verify);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -25,6 +25,20 @@ public sealed class ImageInfoCommandTests(InspectionImages images)
         exit.Should().Be(0);
         error.Should().BeEmpty();
         output.Should().Be("PARTCLONE:LZOP:EXTFS:32768" + Environment.NewLine);
+    }
+
+    [Fact]
+    public void Verify_walks_the_whole_image_and_fails_with_one_sentence_on_damage()
+    {
+        var intact = images.Ext4PartcloneCompressed(Compressor.Lzop);
+        Run(intact, verify: true).Should().Be((0, "PARTCLONE:LZOP:EXTFS:32768" + Environment.NewLine, ""));
+
+        var cut = images.Factory.TruncatedCopy(intact, new FileInfo(intact).Length / 2, "cli/cut.pcl.lzo");
+        Run(cut).Exit.Should().Be(0, "the head alone is intact");
+        var (exit, output, error) = Run(cut, verify: true);
+        exit.Should().Be(1);
+        output.Should().BeEmpty();
+        error.Trim().Should().Contain("cut.pcl.lzo").And.Contain("offset").And.NotContain("\n");
     }
 
     [Fact]

@@ -1,12 +1,14 @@
 using OgActors.Imaging.Formats;
 using OgActors.Imaging.Inspection;
 using OgActors.Imaging.Tests.Fixtures;
+using OgActors.Imaging.Tests.Inspection;
 using OgActors.Imaging.Verification;
 
 namespace OgActors.Imaging.Tests.Verification;
 
 /// <summary>Deep verification of whole images made by the real tools, intact and damaged in the four ways an arrival can be.</summary>
-public sealed class ImageVerifierTests(InspectionImages images) : IClassFixture<InspectionImages>
+[Collection(InspectionCollection.Name)]
+public sealed class ImageVerifierTests(InspectionImages images)
 {
     public static TheoryData<Compressor> Compressors => [Compressor.None, Compressor.Lzop, Compressor.Gzip, Compressor.Zstd, Compressor.Bzip2, Compressor.Xz, Compressor.Lz4];
     public static TheoryData<Compressor> Damageable => [Compressor.Lzop, Compressor.Gzip, Compressor.Zstd];
@@ -36,6 +38,8 @@ public sealed class ImageVerifierTests(InspectionImages images) : IClassFixture<
     {
         var every4 = images.Factory.Partclone("extfs", images.Ext4, "pc/ext4-k4.pcl", blocksPerChecksum: 4);
         ImageVerifier.VerifyFile(every4);
+        var split = images.Factory.Split(images.Factory.Compress(every4, Compressor.Lzop), 300_000, SplitSuffix.Numeric, "split/ext4-k4");
+        ImageVerifier.VerifyFile(split[0]).Volumes.Should().HaveCount(split.Count);
         var stream = File.ReadAllBytes(every4);
         var flipped = images.Factory.CorruptedCopy(every4, stream.Length / 2, "damaged/ext4-k4-flipped.pcl");
         Fails(flipped).Should().Contain("CRC32 of partclone blocks");
