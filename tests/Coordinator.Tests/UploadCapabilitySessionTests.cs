@@ -45,4 +45,14 @@ public sealed class UploadCapabilitySessionTests
         settings.Uploads.Attach(id, "pc01", job.Spec with { Kind = SessionKind.Restore, UploadCapability = "" }, DateTimeOffset.UtcNow)
             .UploadCapability.Should().BeEmpty();
     }
+
+    [Fact]
+    public void The_audit_line_of_an_uploaded_revision_says_who_uploaded_it()
+    {
+        var info = new OgActors.Messages.Repositories.ImageFileInfo("partclone", "lzop", "EXTFS", 1000, 900_000, "PARTCLONE:LZOP:EXTFS:1000");
+        var linked = new OgActors.Messages.Images.ImageFileLinked("win11", "repo1", "", info, "s", "f", "h", 4096, DateTimeOffset.UtcNow, 2,
+            "repository:repo1", DateTimeOffset.UtcNow, "pc01 in session S-7");
+        OgActors.Coordinator.Audit.AuditDescriber.Describe(1, linked).Details.Should().EndWith("revision 2, uploaded by pc01 in session S-7");
+        OgActors.Coordinator.Audit.AuditDescriber.Describe(2, linked with { UploadedBy = "" }).Details.Should().NotContain("uploaded by");
+    }
 }
