@@ -31,6 +31,7 @@ public sealed class RepositoryNodeModule : INodeModule
                 };
         });
         services.AddSingleton(sp => new CatalogView(sp.GetRequiredService<HostSettings>().ImagesDir));
+        services.AddSingleton(new Unicast.UploadKeys());
     }
 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services) =>

@@ -14,7 +14,7 @@ public static class RepositoryNodeSetup
 {
     /// <summary>Registers the settings and the catalog's read side (shared by the actor and the HTTP service).</summary>
     public static IServiceCollection AddRepositoryCatalog(this IServiceCollection services, RepositoryActorSettings settings) =>
-        services.AddSingleton(settings).AddSingleton(new CatalogView(settings.ImagesDirectory));
+        services.AddSingleton(settings).AddSingleton(new CatalogView(settings.ImagesDirectory)).AddSingleton(new UploadKeys());
 
     /// <summary>
     /// Starts the RepositoryActor (/user/repository) on a cluster member, publishing through DistributedPubSub.
@@ -26,6 +26,7 @@ public static class RepositoryNodeSetup
             var view = resolver.GetService<CatalogView>();
             var mediator = DistributedPubSub.Get(system).Mediator;
             registry.Register<RepositoryActor>(system.ActorOf(RepositoryActor.Props(settings, mediator, view), "repository"));
+            system.ActorOf(UploadKeysActor.Props(settings.Name, resolver.GetService<UploadKeys>()), "upload-keys");
         });
 
     /// <summary>
@@ -41,5 +42,6 @@ public static class RepositoryNodeSetup
 
     /// <summary>Maps the unicast service (GET/HEAD/PUT /images/...) with the registered catalog.</summary>
     public static IEndpointRouteBuilder MapUnicastService(this IEndpointRouteBuilder app) =>
-        app.MapUnicastService(app.ServiceProvider.GetRequiredService<CatalogView>());
+        app.MapUnicastService(app.ServiceProvider.GetRequiredService<CatalogView>(), app.ServiceProvider.GetRequiredService<UploadKeys>(),
+            app.ServiceProvider.GetRequiredService<RepositoryActorSettings>().Name);
 }

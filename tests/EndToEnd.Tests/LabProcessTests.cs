@@ -50,6 +50,21 @@ public sealed class LabProcessTests : IDisposable
         refused.Err.Trim().Split('\n').Should().ContainSingle("a refusal is one sentence");
         refused.Err.Should().NotContain("   at ", "no stack trace for users");
 
+        // Anyone who reaches the repository's HTTP port: `curl -T x.img` without the job's capability is refused, nothing written.
+        var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_data, "lab.json"))).RootElement.GetProperty("repository");
+        var images = manifest.GetProperty("imagesDir").GetString()!;
+        var upload = Path.Combine(_data, "x.img");
+        await File.WriteAllBytesAsync(upload, new byte[300_000]);
+        var before = Directory.GetFiles(images, "*", SearchOption.AllDirectories);
+        var curl = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("curl",
+            ["-sS", "-w", "\n%{http_code}", "-T", upload, manifest.GetProperty("httpUrl").GetString()!.TrimEnd('/') + "/images/x.img"])
+            { RedirectStandardOutput = true })!;
+        var answer = (await curl.StandardOutput.ReadToEndAsync()).Trim().Split('\n');
+        await curl.WaitForExitAsync();
+        answer[^1].Should().Be("401", string.Join("\n", answer));
+        answer[0].Should().Contain("needs the capability the coordinator issued").And.NotContain(images);
+        Directory.GetFiles(images, "*", SearchOption.AllDirectories).Should().BeEquivalentTo(before, "a refused upload writes nothing");
+
         (await lab.StopAsync(TimeSpan.FromSeconds(60))).Should().Be(0, $"Ctrl-C/SIGTERM stops the lab cleanly; output:\n{lab.Output}");
     }
 

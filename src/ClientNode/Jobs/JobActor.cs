@@ -60,7 +60,7 @@ public sealed class JobActor : ReceiveActor
                     $"Capturing partition {Spec.Partition} into image {Spec.Image} on repository {Spec.Repository}.");
                 Run(async (progress, ct) =>
                 {
-                    var result = await CaptureUpload.CaptureAsync(_device!, Spec.Image, _repository!, progress: progress, cancellationToken: ct);
+                    var result = await CaptureUpload.CaptureAsync(_device!, Spec.Image, _repository!, Spec.UploadCapability, progress: progress, cancellationToken: ct);
                     return new WorkDone(result.ImageBytes, $"Captured {CachePolicy.Size(result.PartitionBytes)} of {result.Filesystem} into {CachePolicy.Size(result.ImageBytes)}.");
                 });
                 break;

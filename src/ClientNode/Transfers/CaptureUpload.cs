@@ -6,13 +6,14 @@ namespace OgActors.ClientNode.Transfers;
 
 /// <summary>
 /// Create image: the partition is captured (partclone | lzop by default, as OpenGnsys) straight into an HTTP PUT to the
-/// repository the command names — no local copy. The filesystem is detected and checked (read-only fsck) before the
+/// repository the command names — no local copy — with the job's upload capability. The filesystem is detected and checked (read-only fsck) before the
 /// upload starts; a capture that fails or is cancelled breaks the upload off, and the repository, which writes uploads
 /// under a temporary name and renames them only when whole and inspected, keeps nothing.
 /// </summary>
 public static class CaptureUpload
 {
-    public static async Task<CaptureResult> CaptureAsync(string partition, string image, RepositoryClient repository,
+    /// <param name="capability">The upload capability the coordinator issued for this create-image job (the repository refuses the upload without it).</param>
+    public static async Task<CaptureResult> CaptureAsync(string partition, string image, RepositoryClient repository, string capability,
         CaptureOptions? options = null, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new CaptureOptions();
@@ -24,7 +25,7 @@ public static class CaptureUpload
             await PreCaptureCheck.EnsureCleanAsync(filesystem, partition, cancellationToken);
 
         var content = new CaptureContent(partition, options with { Filesystem = filesystem, CheckFilesystem = false }, progress);
-        await repository.UploadAsync(image, content, cancellationToken);
+        await repository.UploadAsync(image, content, capability, cancellationToken);
         return content.Result ?? throw new RepositoryException($"The capture of {partition} did not complete.");
     }
 

@@ -11,6 +11,9 @@ namespace OgActors.ClientNode.Transfers;
 /// </summary>
 public sealed class RepositoryClient(HttpClient http, string repository, Uri baseAddress)
 {
+    /// <summary>The header an upload carries its capability in (OgActors.Hosting.Uploads.UploadCapability.Header).</summary>
+    public const string UploadCapabilityHeader = OgActors.Hosting.Uploads.UploadCapability.Header;
+
     public string Repository { get; } = repository;
     public Uri BaseAddress { get; } = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
 
@@ -50,10 +53,14 @@ public sealed class RepositoryClient(HttpClient http, string repository, Uri bas
         throw new RepositoryException($"Repository {Repository} refused to send image {image}: {error}");
     }
 
-    /// <summary>PUTs an image (streamed, chunked) as NAME.img; a <see cref="RepositoryException"/> with the repository's sentence when refused.</summary>
-    public async Task UploadAsync(string image, HttpContent content, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// PUTs an image (streamed, chunked) as NAME.img with the job's upload <paramref name="capability"/> (header
+    /// X-Og-Upload-Capability); a <see cref="RepositoryException"/> with the repository's sentence when refused.
+    /// </summary>
+    public async Task UploadAsync(string image, HttpContent content, string capability, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, ImageUri(image)) { Content = content };
+        if (capability.Length > 0) request.Headers.TryAddWithoutValidation(UploadCapabilityHeader, capability);
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw new RepositoryException($"Repository {Repository} refused the upload of {image}: {await ErrorOf(response, cancellationToken)}");

@@ -27,7 +27,7 @@ public static class AuditDescriber
                 $"\"{e.DisplayName}\", profile {e.SoftwareProfile}, partition {e.Partition} {e.PartitionType}, repo {e.Repository}"),
             ImageDeleted e => ($"image {e.Canonical}", "deleted", ""),
             ImageFileLinked e => ($"image {e.Canonical}", "file linked",
-                $"{e.Repository}: {e.Info.OgLine}, {Size(e.Size)}, revision {e.Revision}"),
+                $"{e.Repository}: {e.Info.OgLine}, {Size(e.Size)}, revision {e.Revision}" + (e.UploadedBy.Length > 0 ? $", uploaded by {e.UploadedBy}" : "")),
             ImageFileUnlinked e => ($"image {e.Canonical}", "file unlinked", $"{e.Repository} no longer holds it"),
             SessionCreated e => ($"session {e.SessionId}", "created",
                 $"{e.Plan.Kind} {(e.Plan.Image.Length > 0 ? e.Plan.Image + " " : "")}by {e.Plan.Method.ToString().ToLowerInvariant()} on {e.Plan.Targets.Count} computer(s)"),

@@ -22,7 +22,7 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
     public void ConfigureServices(IServiceCollection services) => services.AddCoordinatorDomainServices();
 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services) =>
-        akka.AddCoordinatorDomain(_sessions)
+        akka.AddCoordinatorDomain(_sessions with { Uploads = _sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>() })
             .WithActors((system, registry) => system.ActorOf(AgentPresenceBridge.Props(registry.Get<ComputerRegistry>(),
                 registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, [.. _sessions.AvailableJobKinds]), "agent-presence-bridge"));
 

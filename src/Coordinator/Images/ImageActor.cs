@@ -50,7 +50,7 @@ public sealed class ImageActor : ReceivePersistentActor
         if (_state.CopyIn(cmd.Repository, cmd.Folder) is { } known && known.FullSum == cmd.FullSum && known.Size == cmd.Size)
         { Sender.Tell(new Accepted(_canonical)); return; } // the same file announced again (e.g. a repository restart)
         Save(new ImageFileLinked(_canonical, cmd.Repository, cmd.Folder, cmd.Info, cmd.Sum, cmd.FullSum, cmd.InfoHash,
-            cmd.Size, cmd.ModifiedAt, _state.RevisionOf(cmd.FullSum), $"repository:{cmd.Repository}", Now), Sender);
+            cmd.Size, cmd.ModifiedAt, _state.RevisionOf(cmd.FullSum), $"repository:{cmd.Repository}", Now, cmd.UploadedBy), Sender);
     }
 
     private void Unlink(UnlinkImageFile cmd)

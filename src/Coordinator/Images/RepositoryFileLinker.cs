@@ -23,7 +23,7 @@ public sealed class RepositoryFileLinker : ReceiveActor
             if (ImageRules.CheckCanonical(f.CanonicalName) is { } bad)
                 _log.Warning("Repository {0} holds {1}.img, which no image object can name: {2}", f.Repository, f.CanonicalName, bad);
             else
-                images.Tell(new LinkImageFile(f.CanonicalName, f.Repository, f.Folder, f.Info, f.Sum, f.FullSum, f.InfoHash, f.Size, f.ModifiedAt));
+                images.Tell(new LinkImageFile(f.CanonicalName, f.Repository, f.Folder, f.Info, f.Sum, f.FullSum, f.InfoHash, f.Size, f.ModifiedAt, f.UploadedBy));
         });
         Receive<ImageFileRemoved>(f => images.Tell(new UnlinkImageFile(f.CanonicalName, f.Repository, f.Folder, f.At)));
         Receive<ImageFileRejected>(f => _log.Warning("Repository {0} rejected {1}: {2}", f.Repository, f.CanonicalName, f.Reason));

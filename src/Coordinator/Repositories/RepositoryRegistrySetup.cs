@@ -19,4 +19,8 @@ public static class RepositoryRegistrySetup
             registry.Register<RepositoryRegistryActor>(actor);
             ClusterClientReceptionist.Get(system).RegisterService(actor);
         });
+
+    /// <summary>Starts <see cref="UploadSecretActor"/> (/user/upload-secrets): repositories (members only) ask it for the upload secret.</summary>
+    public static AkkaConfigurationBuilder AddUploadSecrets(this AkkaConfigurationBuilder builder, UploadSettings settings) =>
+        builder.WithActors((system, _) => system.ActorOf(UploadSecretActor.Props(settings.Secret), UploadSecretActor.Name));
 }

@@ -101,7 +101,8 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         {
             var job = _state.Job(target.Computer)!;
             if (SessionState.IsEnded(job.Status) || _acknowledged.Contains(target.Computer) || _finishing.Contains(target.Computer)) continue;
-            _dispatcher.Tell(new DispatchJob(new RunJob(_id, target.Computer, _state.SpecFor(target), _replyTo)));
+            var spec = _settings.Uploads?.Attach(_id, target.Computer, _state.SpecFor(target), DateTimeOffset.UtcNow) ?? _state.SpecFor(target);
+            _dispatcher.Tell(new DispatchJob(new RunJob(_id, target.Computer, spec, _replyTo)));
         }
     }
 

@@ -16,4 +16,7 @@ public sealed record SessionSettings
 
     /// <summary>How long an ended session stays in memory before it passivates.</summary>
     public TimeSpan IdleAfterEnd { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Signs create-image jobs' upload capabilities; null = jobs carry none (repositories then refuse the upload).</summary>
+    public UploadCapabilityIssuer? Uploads { get; init; }
 }

@@ -21,7 +21,7 @@ public sealed record DeleteImage(string Canonical, string By) : IImageMessage;
 [Manifest("image.link-file")]
 public sealed record LinkImageFile(
     string Canonical, string Repository, string Folder, ImageFileInfo Info, string Sum, string FullSum,
-    string InfoHash, long Size, DateTimeOffset ModifiedAt) : IImageMessage;
+    string InfoHash, long Size, DateTimeOffset ModifiedAt, string UploadedBy = "") : IImageMessage;
 
 /// <summary>A repository no longer holds NAME.img.</summary>
 [Manifest("image.unlink-file")]

@@ -16,11 +16,15 @@ public sealed record ImageDefined(
 [Manifest("image.deleted")]
 public sealed record ImageDeleted(string Canonical, string By, DateTimeOffset At) : IImageEvent;
 
-/// <summary>A repository announced the file; <paramref name="Revision"/> grows with each new content (full sum).</summary>
+/// <summary>
+/// A repository announced the file; <paramref name="Revision"/> grows with each new content (full sum).
+/// <paramref name="UploadedBy"/>: "pc01 in session S" when a create-image job uploaded it (from its verified capability).
+/// </summary>
 [Manifest("image.file-linked")]
 public sealed record ImageFileLinked(
     string Canonical, string Repository, string Folder, ImageFileInfo Info, string Sum, string FullSum,
-    string InfoHash, long Size, DateTimeOffset ModifiedAt, int Revision, string By, DateTimeOffset At) : IImageEvent;
+    string InfoHash, long Size, DateTimeOffset ModifiedAt, int Revision, string By, DateTimeOffset At,
+    string UploadedBy = "") : IImageEvent;
 
 [Manifest("image.file-unlinked")]
 public sealed record ImageFileUnlinked(string Canonical, string Repository, string Folder, string By, DateTimeOffset At)

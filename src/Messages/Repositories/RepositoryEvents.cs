@@ -25,7 +25,8 @@ public sealed record ImageFileAvailable(
     string FullSum,           // MD5 of the whole file
     string InfoHash,          // torrent info-hash
     long Size,
-    DateTimeOffset ModifiedAt) : IRepositoryFileEvent;
+    DateTimeOffset ModifiedAt,
+    string UploadedBy = "") : IRepositoryFileEvent;   // "pc01 in session S" when a create-image job uploaded this content; "" otherwise
 
 /// <summary>NAME.img disappeared (deleted or renamed away).</summary>
 [Manifest("repo.file-removed")]

@@ -202,7 +202,8 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
             case IncorporationOutcome.Incorporated ok:
                 Transition(new CatalogEntry(ok.Key, ImageFileState.Ready, ok.Stamp, at, ok.Info, ok.Sums));
                 Publish(Topics.RepositoryFiles, new ImageFileAvailable(_settings.Name, ok.Key.Name, ok.Key.Folder, ok.Info,
-                    ok.Sums.Sum, ok.Sums.FullSum, ok.Sums.InfoHash, ok.Stamp.Size, ok.Stamp.ModifiedAt));
+                    ok.Sums.Sum, ok.Sums.FullSum, ok.Sums.InfoHash, ok.Stamp.Size, ok.Stamp.ModifiedAt,
+                    Unicast.UploadRecord.UploaderOf(new ImageFiles(_settings.ImagesDirectory, ok.Key), ok.Sums.FullSum)));
                 break;
             case IncorporationOutcome.Rejected no:
                 Transition(new CatalogEntry(no.Key, ImageFileState.Error, no.Stamp, at, Error: no.Reason));

@@ -11,7 +11,7 @@ namespace OgActors.RepositoryNode.Unicast;
 
 /// <summary>
 /// The repository's unicast HTTP service (Kestrel): incorporated images and their sidecars by canonical name,
-/// with HEAD, Range (resume) and ETag = the image's full MD5; uploads for capture. Only images in the Ready state
+/// with HEAD, Range (resume) and ETag = the image's full MD5; uploads for capture (only with the job's upload capability). Only images in the Ready state
 /// whose file is still the one incorporated are served; partial, locked, processing or unknown files are not.
 /// </summary>
 public static class UnicastEndpoints
@@ -23,8 +23,11 @@ public static class UnicastEndpoints
     };
 
     /// <summary>Maps GET /images (the catalog), GET|HEAD /images/{path}, PUT|POST /images/{path}.</summary>
-    public static IEndpointRouteBuilder MapUnicastService(this IEndpointRouteBuilder app, CatalogView catalog)
+    /// <param name="keys">The coordinators' upload secrets (none = every upload refused).</param>
+    /// <param name="repository">This repository's name, which an upload capability must name.</param>
+    public static IEndpointRouteBuilder MapUnicastService(this IEndpointRouteBuilder app, CatalogView catalog, UploadKeys? keys = null, string repository = "")
     {
+        keys ??= new UploadKeys();
         app.MapGet("/images", () => Results.Json(
             catalog.Entries.Values.OrderBy(e => e.Key.Folder).ThenBy(e => e.Key.Name).Select(e => e.ToMessage()), Json));
 
@@ -32,7 +35,7 @@ public static class UnicastEndpoints
 
         app.MapMethods("/images/{**path}", [HttpMethods.Put, HttpMethods.Post],
             (string? path, HttpContext context, ILoggerFactory logs) =>
-                UploadReceiver.ReceiveAsync(context, catalog, path, logs.CreateLogger(typeof(UploadReceiver))));
+                UploadReceiver.ReceiveAsync(context, catalog, keys, repository, path, logs.CreateLogger(typeof(UploadReceiver))));
         return app;
     }
 

@@ -26,9 +26,10 @@ public sealed class JobRunnerTests : RepositoryTestBase
         };
     }
 
-    private static RunJob Job(string session, string computer, SessionKind kind, string image, IActorRef replyTo, int partition = 1) =>
-        new(session, computer, new JobSpec(kind, JobRole.Single, image, 1, partition, RepositoryName, TransferMethod.Unicast,
-            new MulticastSettings(9000, "239.194.0.1", DuplexMode.Full, 100, 0, 60), new P2PSettings(P2PMode.Peer, 60), "", null), replyTo);
+    /// <summary>The job as the coordinator's session sends it: a create-image job carries the capability it signs (UploadCapabilityIssuer).</summary>
+    private RunJob Job(string session, string computer, SessionKind kind, string image, IActorRef replyTo, int partition = 1) =>
+        new(session, computer, Issuer.Attach(session, computer, new JobSpec(kind, JobRole.Single, image, 1, partition, RepositoryName, TransferMethod.Unicast,
+            new MulticastSettings(9000, "239.194.0.1", DuplexMode.Full, 100, 0, 60), new P2PSettings(P2PMode.Peer, 60), "", null), DateTimeOffset.UtcNow), replyTo);
 
     private static JobFinished Finished(TestProbe session, TimeSpan? within = null) =>
         session.FishForMessage<JobFinished>(m => m is JobFinished, within ?? Long);

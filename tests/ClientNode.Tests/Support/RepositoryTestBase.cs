@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using OgActors.ClientNode.Transfers;
+using OgActors.Coordinator.Repositories;
+using OgActors.Coordinator.Sessions;
 using OgActors.Hosting.Serialization;
+using OgActors.Hosting.Uploads;
 using OgActors.Messages.Repositories;
 using OgActors.RepositoryNode;
 using OgActors.RepositoryNode.Catalog;
@@ -28,6 +31,7 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
         akka.loglevel = INFO
         akka.actor.provider = cluster
         akka.actor.serialize-messages = on
+        akka.cluster.roles = [coordinator, repository]
         akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         akka.cluster.min-nr-of-members = 1
         """).WithFallback(ConfigurationFactory.ParseString(SerializationSetup.Hocon));
@@ -47,6 +51,16 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     public HttpClient Http { get; } = new() { Timeout = Timeout.InfiniteTimeSpan };
     public RepositoryClient Repository => new(Http, RepositoryName, BaseUrl);
 
+    /// <summary>The coordinator's upload settings and the capabilities it signs for create-image jobs.</summary>
+    public UploadSettings Uploads { get; } = new(UploadCapability.NewSecret(), TimeSpan.FromHours(1), 1L << 30);
+    public UploadCapabilityIssuer Issuer => new(Uploads);
+    /// <summary>The repository's copy of the coordinators' secrets, received over the cluster.</summary>
+    public UploadKeys Keys { get; } = new();
+
+    /// <summary>The capability the coordinator issues for a create-image job uploading <paramref name="image"/> here.</summary>
+    protected string CapabilityFor(string image, string computer = "pc01", string session = "S1") =>
+        Issuer.Issue(session, computer, image, RepositoryName, DateTimeOffset.UtcNow);
+
     public virtual async Task InitializeAsync()
     {
         var cluster = Cluster.Get(Sys);
@@ -60,9 +74,14 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _web = builder.Build();
-        _web.MapUnicastService(View);
+        _web.MapUnicastService(View, Keys, RepositoryName);
         await _web.StartAsync();
         BaseUrl = new Uri(_web.Urls.First().TrimEnd('/') + "/");
+        Sys.ActorOf(UploadSecretActor.Props(Uploads.Secret), UploadSecretActor.Name);
+        Sys.ActorOf(UploadKeysActor.Props(RepositoryName, Keys), "upload-keys");
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (Keys.Secrets.Count == 0 && DateTime.UtcNow < until) await Task.Delay(50);
+        if (Keys.Secrets.Count == 0) throw new TimeoutException("The repository never received the coordinator's upload secret.");
         Sys.ActorOf(RepositoryActor.Props(new RepositoryActorSettings
         {
             Name = RepositoryName,

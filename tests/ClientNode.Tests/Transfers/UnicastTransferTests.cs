@@ -122,7 +122,7 @@ public sealed class UnicastTransferTests : RepositoryTestBase
         var (source, _) = await TestImages.Ext4Async(1);
         var samples = new List<TransferProgress>();
 
-        var result = await CaptureUpload.CaptureAsync(source, "captured", Repository, progress: new Inline(samples.Add));
+        var result = await CaptureUpload.CaptureAsync(source, "captured", Repository, CapabilityFor("captured"), progress: new Inline(samples.Add));
 
         var served = await WaitServedAsync("captured");
         served.Info!.OgLine.Should().StartWith("PARTCLONE:LZOP:EXTFS:");
@@ -148,17 +148,32 @@ public sealed class UnicastTransferTests : RepositoryTestBase
             await to.WriteAsync(half);
         }
 
-        var capture = () => CaptureUpload.CaptureAsync(broken, "broken", Repository, new CaptureOptions { Filesystem = "ext4", CheckFilesystem = false });
+        var capture = () => CaptureUpload.CaptureAsync(broken, "broken", Repository, CapabilityFor("broken"), new CaptureOptions { Filesystem = "ext4", CheckFilesystem = false });
         await capture.Should().ThrowAsync<Exception>();
 
         // A capture cancelled in the middle.
         using var stop = new CancellationTokenSource();
-        var cancelled = () => CaptureUpload.CaptureAsync(source, "cancelled", Repository,
+        var cancelled = () => CaptureUpload.CaptureAsync(source, "cancelled", Repository, CapabilityFor("cancelled"),
             progress: new Inline(p => { if (p.Bytes > 0) stop.Cancel(); }), cancellationToken: stop.Token);
         await cancelled.Should().ThrowAsync<Exception>();
 
         await Task.Delay(1500); // let the repository notice anything (settle time + rescan)
         Directory.EnumerateFiles(ImagesDirectory).Should().BeEmpty("a failed capture leaves nothing in the repository");
+    }
+
+    [Fact]
+    public async Task A_capture_without_its_jobs_capability_is_refused_by_the_repository_and_leaves_nothing()
+    {
+        var (source, _) = await TestImages.Ext4Async(1);
+
+        var without = () => CaptureUpload.CaptureAsync(source, "captured", Repository, "");
+        (await without.Should().ThrowAsync<RepositoryException>()).Which.Message.Should()
+            .Contain("refused the upload of captured").And.Contain("needs the capability the coordinator issued");
+        var another = () => CaptureUpload.CaptureAsync(source, "captured", Repository, CapabilityFor("other"));
+        (await another.Should().ThrowAsync<RepositoryException>()).Which.Message.Should().Contain("is for image other, not captured");
+
+        await Task.Delay(1500);
+        Directory.EnumerateFiles(ImagesDirectory).Should().BeEmpty();
     }
 
     [Fact]
@@ -169,7 +184,7 @@ public sealed class UnicastTransferTests : RepositoryTestBase
         File.Copy(source, dirty);
         Tools.Run("debugfs", "-w", "-R", "clri readme.txt", dirty); // clears an in-use inode: e2fsck finds errors
 
-        var capture = () => CaptureUpload.CaptureAsync(dirty, "dirty", Repository);
+        var capture = () => CaptureUpload.CaptureAsync(dirty, "dirty", Repository, CapabilityFor("dirty"));
 
         (await capture.Should().ThrowAsync<PipelineRefusedException>()).Which.Message.Should().Contain("not clean");
         Directory.EnumerateFiles(ImagesDirectory).Should().BeEmpty();

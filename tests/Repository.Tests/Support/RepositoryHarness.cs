@@ -6,7 +6,10 @@ using Akka.TestKit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
+using OgActors.Coordinator.Repositories;
+using OgActors.Coordinator.Sessions;
 using OgActors.Hosting.Serialization;
+using OgActors.Hosting.Uploads;
 using OgActors.Messages.Repositories;
 using OgActors.RepositoryNode;
 using OgActors.RepositoryNode.Catalog;
@@ -28,6 +31,7 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
         akka.actor.serialize-messages = on
         akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
         akka.cluster.min-nr-of-members = 1
+        akka.cluster.roles = [coordinator, repository]
         akka.cluster.pub-sub.gossip-interval = 200ms
         """).WithFallback(ConfigurationFactory.ParseString(SerializationSetup.Hocon));
 
@@ -45,6 +49,16 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     public HttpClient Http { get; private set; } = null!;
     public string BaseUrl { get; private set; } = null!;
     public IActorRef Mediator => DistributedPubSub.Get(Sys).Mediator;
+
+    /// <summary>The coordinator's upload settings (its secret, lifetime, largest image) and the capabilities it signs.</summary>
+    public UploadSettings Uploads { get; } = new(UploadCapability.NewSecret(), TimeSpan.FromHours(1), 1L << 30);
+    public UploadCapabilityIssuer Issuer => new(Uploads);
+    /// <summary>What the repository's unicast service verifies capabilities with, filled over the cluster.</summary>
+    public UploadKeys Keys { get; } = new();
+
+    /// <summary>A capability the coordinator issues for a create-image job uploading <paramref name="image"/> here.</summary>
+    protected string CapabilityFor(string image, string computer = "pc01", string session = "S1") =>
+        Issuer.Issue(session, computer, image, Settings.Name, DateTimeOffset.UtcNow);
     private WebApplication? _web;
 
     protected virtual RepositoryActorSettings Settings => new()
@@ -75,10 +89,17 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
         builder.WebHost.UseUrls("http://127.0.0.1:0").ConfigureKestrel(k => k.ConfigureForUnicast());
         builder.Logging.ClearProviders();
         _web = builder.Build();
-        _web.MapUnicastService(View);
+        _web.MapUnicastService(View, Keys, Settings.Name);
         await _web.StartAsync();
         BaseUrl = _web.Urls.First();
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+
+        // The real distribution: the coordinator's /user/upload-secrets answers this repository member's request.
+        Sys.ActorOf(UploadSecretActor.Props(Uploads.Secret), UploadSecretActor.Name);
+        Sys.ActorOf(UploadKeysActor.Props(Settings.Name, Keys), "upload-keys");
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (Keys.Secrets.Count == 0 && DateTime.UtcNow < until) await Task.Delay(50);
+        if (Keys.Secrets.Count == 0) throw new TimeoutException("The repository never received the coordinator's upload secret.");
 
         if (StartRepository) Repository = StartRepositoryActor();
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using OgActors.Hosting.Uploads;
 using OgActors.Messages.Repositories;
 using OgActors.Repository.Tests.Support;
 
@@ -99,19 +100,25 @@ public sealed class UnicastServiceTests : RepositoryTestBase
         var content = new ByteArrayContent(await File.ReadAllBytesAsync(source));
         var request = new HttpRequestMessage(HttpMethod.Put, "/images/captured.img") { Content = content };
         request.Headers.Add("X-Og-Full-Sum", Tool.Md5Sum(source));
+        request.Headers.Add(UploadCapability.Header, CapabilityFor("captured", "pc07", "S-42"));
         using var response = await Http.SendAsync(request);
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
 
         var available = ExpectFileEvent<ImageFileAvailable>(e => e.CanonicalName == "captured");
         available.FullSum.Should().Be(Tool.Md5Sum(source));
+        available.UploadedBy.Should().Be("pc07 in session S-42");
 
         // A wrong sum is refused and leaves nothing.
         var wrong = new HttpRequestMessage(HttpMethod.Put, "/images/other.img") { Content = new ByteArrayContent(await File.ReadAllBytesAsync(source)) };
         wrong.Headers.Add("X-Og-Full-Sum", new string('0', 32));
+        wrong.Headers.Add(UploadCapability.Header, CapabilityFor("other"));
         (await Http.SendAsync(wrong)).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
         // Something that is not an image is refused and leaves nothing.
         var junk = new HttpRequestMessage(HttpMethod.Put, "/images/junk.img") { Content = new ByteArrayContent(new byte[200_000]) };
-        (await Http.SendAsync(junk)).StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        junk.Headers.Add(UploadCapability.Header, CapabilityFor("junk"));
+        using var junkResponse = await Http.SendAsync(junk);
+        junkResponse.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
+        (await junkResponse.Content.ReadAsStringAsync()).Should().NotContain(ImagesDirectory).And.NotContain(".tmp");
         File.Exists(Path.Combine(ImagesDirectory, "other.img")).Should().BeFalse();
         File.Exists(Path.Combine(ImagesDirectory, "junk.img")).Should().BeFalse();
         Directory.GetFiles(ImagesDirectory, "*.tmp").Should().BeEmpty();
@@ -126,7 +133,7 @@ public sealed class UnicastServiceTests : RepositoryTestBase
         {
             await client.ConnectAsync(uri.Host, uri.Port);
             var stream = client.GetStream();
-            var header = $"PUT /images/broken.img HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Length: {payload.Length}\r\n\r\n";
+            var header = $"PUT /images/broken.img HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Length: {payload.Length}\r\n{UploadCapability.Header}: {CapabilityFor("broken")}\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(header));
             await stream.WriteAsync(payload.AsMemory(0, payload.Length / 2));
             await stream.FlushAsync();
