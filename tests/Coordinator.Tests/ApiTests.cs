@@ -66,6 +66,37 @@ public sealed class ApiTests
             "The time 'yesterday' is not a date and time such as 2026-11-24T17:00:00Z.");
     }
 
+    [Fact]
+    public async Task Over_long_fields_and_an_empty_classroom_name_are_refused_at_once_and_nothing_is_persisted()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, serializeMessages: false);
+        using var alice = host.Api("alice");
+        var name65 = new string('a', 65);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Expect(alice.PostAsJsonAsync("api/classrooms", new { name = "", network = "172.17.36.0/24" }), HttpStatusCode.BadRequest,
+            "The classroom name is required.");
+        await Expect(alice.GetAsync("api/classrooms/%20"), HttpStatusCode.BadRequest, "The classroom name is required.");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5), "an empty entity id must not wait for the ask to time out");
+        await Expect(alice.PostAsJsonAsync("api/classrooms", new { name = name65, network = "172.17.36.0/24" }), HttpStatusCode.BadRequest,
+            $"The classroom name '{name65[..20]}…' is longer than 64 characters.");
+        (await alice.PostAsJsonAsync("api/classrooms", new { name = new string('b', 64), network = "172.17.36.0/24" })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var image = new { canonical = "win11", displayName = "Windows 11", softwareProfile = "W11", partition = 1, partitionType = "NTFS", repository = "repo1", comments = "c" };
+        await Expect(alice.PostAsJsonAsync("api/images", image with { canonical = name65 }), HttpStatusCode.BadRequest,
+            $"The canonical name '{name65[..20]}…' is longer than 64 characters.");
+        await Expect(alice.PostAsJsonAsync("api/images", image with { displayName = name65 }), HttpStatusCode.BadRequest,
+            "The image name is longer than 64 characters.");
+        await Expect(alice.PostAsJsonAsync("api/images", image with { comments = new string('c', 4097) }), HttpStatusCode.BadRequest,
+            "The comments are longer than 4096 characters (4 KiB).");
+        await Expect(alice.PostAsJsonAsync("api/images", image with { repository = name65 }), HttpStatusCode.BadRequest,
+            $"The repository '{name65[..20]}…' is longer than 64 characters.");
+
+        (await host.Domain.ListImagesAsync()).Should().BeEmpty();
+        (await host.Domain.ListClassroomsAsync()).Select(c => c.Name).Should().Equal(new string('b', 64));
+    }
+
     private static async Task Expect(Task<HttpResponseMessage> call, HttpStatusCode status, string error)
     {
         using var response = await call;

@@ -51,7 +51,8 @@ public sealed class CtlTests
         started.Exit.Should().Be(0);
         var id = started.Out.Split(' ')[1];
         var watched = await Ogctl(host, "session", "watch", id);
-        watched.Exit.Should().Be(0);
+        watched.Exit.Should().Be(1); // a computer failed: the watch says so in its exit code
+        watched.Err.Trim().Should().Be($"ogctl: Session {id} ended failed: pc01 failed.");
         watched.Out.Should().Contain("Creating an image (upload by unicast) is not available yet in this release.").And.Contain("outcome: failed");
         (await Ogctl(host, "session", "list")).Out.Should().Contain(id);
         (await Ogctl(host, "session", "show", "nope")).Err.Trim().Should().Be("ogctl: Session nope does not exist.");
@@ -62,5 +63,38 @@ public sealed class CtlTests
         audit.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(5) // 4 events and the count line
             .And.Subject.Last().Should().Be("4 event(s)");
         audit.Out.Should().Contain("alice  classroom aula1: defined").And.Contain($"alice  session {id}: created");
+    }
+
+    [Fact]
+    public async Task Session_cancel_ends_a_waiting_session_cancelled_and_watch_exits_non_zero()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, new Coordinator.Sessions.SessionSettings
+        {
+            AvailableJobKinds = new HashSet<string> { Messages.Sessions.JobKinds.Of(Messages.Sessions.SessionKind.Restore, Messages.Sessions.TransferMethod.Unicast) },
+        }, serializeMessages: false);
+        await Scenario.DefineClassroomAsync(host.Domain, "aula1", "172.17.36.0/24", "pc01", "pc02");
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+
+        var bad = await Ogctl(host, "restore", "--scope", "aula1", "--partition", "1", "--image", "win11", "--method", "unicast", "--offline-timeout", "soon");
+        bad.Exit.Should().Be(2);
+        bad.Err.Trim().Should().Be("ogctl: --offline-timeout must be a positive duration such as 30s, 10m or 1h, not 'soon'.");
+        var started = await Ogctl(host, "restore", "--scope", "aula1", "--partition", "1", "--image", "win11", "--method", "unicast", "--offline-timeout", "1h");
+        started.Exit.Should().Be(0, started.Err);
+        var id = started.Out.Split(' ')[1];
+        (await host.Domain.SessionAsync(id))!.Plan.OfflineTimeout.Should().Be(TimeSpan.FromHours(1));
+
+        var watch = Ogctl(host, "session", "watch", id); // no computer is online: it waits
+        var cancel = await Ogctl(host, "session", "cancel", id);
+        cancel.Exit.Should().Be(0, cancel.Err);
+        cancel.Out.Should().Contain($"session {id} cancelled");
+        var watched = await watch;
+        watched.Exit.Should().Be(1);
+        watched.Err.Trim().Should().Be($"ogctl: Session {id} ended cancelled: pc01 cancelled, pc02 cancelled.");
+        watched.Out.Should().Contain("outcome: cancelled");
+        (await Ogctl(host, "session", "cancel", id)).Err.Trim().Should().Be($"ogctl: Session {id} has already ended (cancelled).");
+        (await Ogctl(host, "session", "cancel", "nope")).Err.Trim().Should().Be("ogctl: Session nope does not exist.");
+        var audit = await Ogctl(host, "audit", "--json");
+        audit.Out.Should().Contain("Cancelled by alice.");
     }
 }

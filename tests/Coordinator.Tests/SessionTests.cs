@@ -124,6 +124,96 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task Cancelling_a_session_stops_its_running_job_drops_its_queued_one_and_records_who()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, Unicast);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var agent = Agent(host, "pc01", RestoreKinds);
+        var other = await StartAsync(host, Restore("pc01")); // pc01 is busy with it: the cancelled session's job queues
+        var busy = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+        Reply(busy, agent, new JobAccepted(other, "pc01"));
+
+        var id = await StartAsync(host, Restore("pc01"));
+        await AwaitSessionAsync(host, id, v => v.Jobs[0].Waiting.StartsWith("pc01 is busy"));
+
+        // the queued one is dropped: it never reaches the computer
+        (await host.Domain.AskAsync(new CancelSession(id, "bob"))).Should().BeOfType<Accepted>();
+        var dropped = await AwaitSessionAsync(host, id, v => v.Outcome is not null);
+        dropped.Outcome.Should().Be(SessionOutcome.Cancelled);
+        dropped.Jobs.Should().ContainSingle(j => j.Status == JobStatus.Cancelled && j.Error == "Cancelled by bob.");
+
+        // the running one is stopped on its computer
+        (await host.Domain.AskAsync(new CancelSession(other, "alice"))).Should().BeOfType<Accepted>();
+        agent.FishForMessage(m => m is CancelJob c && c.SessionId == other && c.Computer == "pc01", TimeSpan.FromSeconds(5));
+        var stopped = await AwaitSessionAsync(host, other, v => v.Outcome is not null);
+        stopped.Outcome.Should().Be(SessionOutcome.Cancelled);
+        (await host.Domain.AskAsync(new CancelSession(other, "alice"))).Should().BeOfType<Refused>()
+            .Which.Reason.Should().Be($"Session {other} has already ended (cancelled).");
+        agent.ReceiveWhile(TimeSpan.FromMilliseconds(800), m => m).OfType<RunJob>().Should().NotContain(r => r.SessionId == id);
+
+        // the agent's late report of the stopped job is acknowledged and changes nothing
+        Reply(busy, agent, new JobFinished(other, "pc01", JobOutcome.Cancelled, "", "", 0, TimeSpan.Zero, "The job was cancelled."));
+        (await host.Domain.SessionAsync(other))!.Jobs.Single().Error.Should().Be("Cancelled by alice.");
+        var finished = await host.Domain.SessionAsync(other);
+        finished!.Outcome.Should().Be(SessionOutcome.Cancelled);
+    }
+
+    [Fact]
+    public async Task After_a_restart_a_job_whose_computer_is_not_back_waits_and_then_fails_instead_of_showing_running()
+    {
+        using var store = JournalStore.Sqlite();
+        string id;
+        await using (var host = await DomainHost.StartAsync(store, Unicast))
+        {
+            await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+            await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+            var pc01 = Agent(host, "pc01", RestoreKinds);
+            id = await StartAsync(host, Restore("pc01") with { OfflineTimeoutSeconds = 3 });
+            var job = pc01.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+            Reply(job, pc01, new JobAccepted(id, "pc01"), new JobStarted(id, "pc01", "direct", "no cache"));
+            await AwaitSessionAsync(host, id, v => v.Jobs[0].Status == JobStatus.Running);
+        }
+
+        await using (var host = await DomainHost.StartAsync(store, Unicast))
+        {
+            await host.Domain.SessionAsync(id); // wakes it (remember-entities would too)
+            var waiting = await AwaitSessionAsync(host, id, v => v.Jobs[0].Status == JobStatus.Waiting, seconds: 30);
+            waiting.Jobs[0].Waiting.Should().BeOneOf("pc01 has not answered since the coordinator restarted", "pc01 is offline");
+            var done = await AwaitSessionAsync(host, id, v => v.Outcome is not null, seconds: 30);
+            done.Jobs[0].Status.Should().Be(JobStatus.Failed);
+            done.Jobs[0].Error.Should().StartWith("pc01 was offline for 3 s");
+        }
+    }
+
+    [Fact]
+    public async Task A_job_whose_computer_stays_offline_waits_then_fails_with_the_offline_limit()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, Unicast);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var agent = Agent(host, "pc02", RestoreKinds); // pc01 has no agent at all
+
+        var id = await StartAsync(host, Restore("pc01", "pc02") with { OfflineTimeoutSeconds = 2 });
+        var waiting = await AwaitSessionAsync(host, id, v => v.Jobs[0].Status == JobStatus.Waiting);
+        waiting.Jobs[0].Waiting.Should().Be("pc01 is offline");
+
+        // pc02 starts, then its agent goes away in the middle of the job: it ends within the limit too, not hanging forever
+        var job = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+        Reply(job, agent, new JobAccepted(id, "pc02"), new JobStarted(id, "pc02", "direct", "no cache"));
+        await AwaitSessionAsync(host, id, v => v.Jobs[1].Status == JobStatus.Running);
+        host.System.EventStream.Publish(new AgentGone("pc02"));
+        (await AwaitSessionAsync(host, id, v => v.Jobs[1].Status == JobStatus.Waiting)).Jobs[1].Waiting.Should().Be("pc02 went offline during the job");
+
+        var done = await AwaitSessionAsync(host, id, v => v.Outcome is not null);
+        done.Outcome.Should().Be(SessionOutcome.Failed);
+        done.Jobs[0].Should().Match<JobView>(j => j.Status == JobStatus.Failed && j.Error == "pc01 was offline for 2 s (pc01 is offline).");
+        done.Jobs[1].Should().Match<JobView>(j => j.Status == JobStatus.Failed && j.Error == "pc02 was offline for 2 s (pc02 went offline during the job).");
+    }
+
+    [Fact]
     public async Task A_second_session_for_a_busy_computer_is_queued_until_the_first_ends()
     {
         using var store = JournalStore.Sqlite();

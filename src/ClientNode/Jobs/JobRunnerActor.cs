@@ -44,6 +44,7 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
         public JobProgress? Progress { get; set; }
         public JobFinished? Finished { get; set; }
         public IActorRef Worker { get; set; } = ActorRefs.Nobody;
+        public bool Cancelling { get; set; }
     }
 
     private const int FinishedJobsKept = 200;
@@ -63,6 +64,7 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
         Receive<JobProgress>(m => FromWorker(m.SessionId, job => { job.Progress = m; Tell(job, m); }));
         Receive<JobFinished>(m => FromWorker(m.SessionId, job => Finished(job, m)));
         Receive<JobFinishedAck>(Acknowledged);
+        Receive<CancelJob>(Cancel);
         Receive<Resend>(m =>
         {
             if (_jobs.TryGetValue(m.SessionId, out var job) && job is { Phase: Phase.Finished, Finished: { } f }) Tell(job, f);
@@ -181,10 +183,33 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
         Timers.Cancel(TimerKey(job));
     }
 
-    /// <summary>A worker that stopped without finishing (it crashed): the job failed.</summary>
+    /// <summary>
+    /// The session was cancelled: a queued job is dropped; a running one's worker is stopped, which cancels its work (the
+    /// pipelines kill the tools' whole process tree; a cache download's <c>.part</c> stays for a Range resume). Either way
+    /// the job finishes <see cref="JobOutcome.Cancelled"/>.
+    /// </summary>
+    private void Cancel(CancelJob cancel)
+    {
+        if (!_jobs.TryGetValue(cancel.SessionId, out var job)) return;
+        if (job.Phase == Phase.Queued)
+        {
+            Finished(job, Cancelled(job));
+            return;
+        }
+        if (job.Phase != Phase.Running || job.Cancelling) return;
+        job.Cancelling = true;
+        _log.Info("Job of session {0} cancelled: stopping its tools", cancel.SessionId);
+        Context.Stop(job.Worker); // Terminated → Stopped → finished cancelled
+    }
+
+    private static JobFinished Cancelled(Job job) => new(job.Run.SessionId, job.Run.Computer, JobOutcome.Cancelled, job.Started?.Path ?? "",
+        job.Started?.Reason ?? "", job.Progress?.Bytes ?? 0, TimeSpan.Zero, "The job was cancelled.");
+
+    /// <summary>A worker that stopped without finishing (it crashed, or was cancelled).</summary>
     private void Stopped(Terminated terminated)
     {
         if (_running is not { } job || !job.Worker.Equals(terminated.ActorRef)) return;
+        if (job.Cancelling) { Finished(job, Cancelled(job)); return; }
         Finished(job, new JobFinished(job.Run.SessionId, job.Run.Computer, JobOutcome.Failed, job.Started?.Path ?? "",
             job.Started?.Reason ?? "", 0, TimeSpan.Zero, "The job stopped unexpectedly on the computer."));
     }

@@ -34,6 +34,10 @@ public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry
     /// <summary>Sends a command or query to its entity; the reply is Accepted, Refused or a view.</summary>
     public Task<object> AskAsync(IOgMessage message, CancellationToken cancel = default) => message switch
     {
+        // an empty entity id is dropped by sharding (the ask would time out): refuse it at once
+        IClassroomMessage { Classroom: var c } when string.IsNullOrWhiteSpace(c) => Task.FromResult<object>(new Refused("The classroom name is required.")),
+        IImageMessage { Canonical: var i } when string.IsNullOrWhiteSpace(i) => Task.FromResult<object>(new Refused("The canonical name is required.")),
+        ISessionMessage { SessionId: var s } when string.IsNullOrWhiteSpace(s) => Task.FromResult<object>(new Refused("The session id is required.")),
         IClassroomMessage => Classrooms.Ask<object>(message, AskTimeout, cancel),
         IImageMessage => Images.Ask<object>(message, AskTimeout, cancel),
         ISessionMessage => Sessions.Ask<object>(message, AskTimeout, cancel),

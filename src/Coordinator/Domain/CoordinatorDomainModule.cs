@@ -21,10 +21,20 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
 
     public void ConfigureServices(IServiceCollection services) => services.AddCoordinatorDomainServices();
 
-    public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services) =>
-        akka.AddCoordinatorDomain(_sessions with { Uploads = _sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>() })
+    public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services)
+    {
+        var sessions = WithConfiguration(_sessions, services.GetService<Akka.Configuration.Config>());
+        akka.AddCoordinatorDomain(sessions with { Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>() })
             .WithActors((system, registry) => system.ActorOf(AgentPresenceBridge.Props(registry.Get<ComputerRegistry>(),
                 registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, [.. _sessions.AvailableJobKinds]), "agent-presence-bridge"));
+    }
+
+    /// <summary>The session settings with <c>og.coordinator.sessions.offline-timeout</c> from the node's configuration, when set.</summary>
+    public static SessionSettings WithConfiguration(SessionSettings settings, Akka.Configuration.Config? config) =>
+        config is not null && config.HasPath("og.coordinator.sessions.offline-timeout")
+            && config.GetTimeSpan("og.coordinator.sessions.offline-timeout", null, allowInfinite: false) is { } limit && limit > TimeSpan.Zero
+            ? settings with { OfflineTimeout = limit }
+            : settings;
 
     public void ConfigureJournal(AkkaPersistenceJournalBuilder journal) => CoordinatorDomainSetup.AddAuditTagging(journal);
 

@@ -40,20 +40,28 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
 
         Recover<SessionCreated>(e => _state = SessionState.Create(e));
         Recover<ISessionEvent>(e => _state?.Apply(e));
-        Recover<RecoveryCompleted>(_ => { if (_state is not null) Self.Tell(new ResumeWork()); });
+        Recover<RecoveryCompleted>(_ =>
+        {
+            if (_state is null) return;
+            // After a restart no computer has answered yet: until it does, its job waits (and obeys the offline limit).
+            foreach (var job in _state.Jobs.Where(j => !SessionState.IsEnded(j.Status)).ToList())
+                _state.Offline(job.Computer, $"{job.Computer} has not answered since the coordinator restarted", DateTimeOffset.UtcNow);
+            Self.Tell(new ResumeWork());
+        });
 
         Command<StartSession>(Start);
         Command<GetSession>(_ => { if (Exists()) Sender.Tell(_state!.View()); });
-        Command<JobAccepted>(m => { if (Exists()) _acknowledged.Add(m.Computer); });
+        Command<CancelSession>(Cancel);
+        Command<JobAccepted>(m => { if (Exists()) { _acknowledged.Add(m.Computer); _state!.Heard(m.Computer); } });
         Command<JobQueued>(m => { if (Exists()) Queued(m); });
         Command<JobStarted>(m => { if (Exists()) Started(m); });
-        Command<JobProgress>(m => { if (Exists()) { _acknowledged.Add(m.Computer); _state!.Progress(m); } });
+        Command<JobProgress>(m => { if (Exists()) { _acknowledged.Add(m.Computer); _state!.Heard(m.Computer); _state.Progress(m); } });
         Command<JobFinished>(m =>
         {
             Sender.Tell(new JobFinishedAck(_id, m.Computer));
             if (Exists()) Finished(m);
         });
-        Command<ResendTick>(_ => SendUnacknowledged());
+        Command<ResendTick>(_ => { SendUnacknowledged(); EndOffline(); });
         Command<ResumeWork>(_ => Resume());
         Command<IReply>(_ => { }); // classrooms' answers to RecordPartitionImage
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
@@ -109,12 +117,47 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
     private void Queued(JobQueued m)
     {
         _acknowledged.Add(m.Computer);
-        _state!.Waiting(m.Computer, m.Reason);
+        if (m.Offline) _state!.Offline(m.Computer, m.Reason, DateTimeOffset.UtcNow);
+        else _state!.Heard(m.Computer);
+        _state.Waiting(m.Computer, m.Reason);
+    }
+
+    private TimeSpan OfflineLimit => _state!.Plan.OfflineTimeout ?? _settings.OfflineTimeout;
+
+    /// <summary>Jobs whose computer stayed offline for the limit fail with that reason (a session never waits forever).</summary>
+    private void EndOffline()
+    {
+        if (_state is null || _state.Outcome is not null) return;
+        foreach (var expired in _state.OfflineExpired(DateTimeOffset.UtcNow, OfflineLimit)) Finished(expired, "coordinator");
+    }
+
+    /// <summary>
+    /// The operator cancels: every unfinished job ends <c>cancelled</c> (by whom), the dispatcher drops the queued ones and
+    /// the computers stop the running ones; then the session concludes <c>Cancelled</c>.
+    /// </summary>
+    private void Cancel(CancelSession cmd)
+    {
+        if (!Exists()) return;
+        if (_state!.Outcome is not null) { Sender.Tell(new Refused($"Session {_id} has already ended ({_state.Outcome.ToString()!.ToLowerInvariant()}).")); return; }
+        var events = _state.Cancel(cmd.By, DateTimeOffset.UtcNow).Where(e => _finishing.Add(e.Computer)).ToList();
+        foreach (var e in events) _dispatcher.Tell(new CancelJob(_id, e.Computer));
+        var replyTo = Sender;
+        replyTo.Tell(new Accepted(_id));
+        if (events.Count == 0) return; // every job is already finishing
+        PersistAllAsync(events, e =>
+        {
+            _finishing.Remove(e.Computer);
+            _acknowledged.Add(e.Computer);
+            _state.Apply(e);
+            _dispatcher.Tell(new ReleaseComputer(_id, e.Computer));
+            ConcludeIfDone();
+        });
     }
 
     private void Started(JobStarted m)
     {
         _acknowledged.Add(m.Computer);
+        _state!.Heard(m.Computer);
         if (_state!.Job(m.Computer) is not { Status: JobStatus.Queued } || !_starting.Add(m.Computer)) return;
         PersistAsync(new ComputerJobStarted(_id, m.Computer, m.Path, m.Reason, $"computer:{m.Computer}", DateTimeOffset.UtcNow), e =>
         {
@@ -123,11 +166,13 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void Finished(JobFinished m)
+    private void Finished(JobFinished m) => Finished(m, m.Reason == "not available yet" ? "coordinator" : null);
+
+    private void Finished(JobFinished m, string? decidedBy)
     {
         if (_state!.Job(m.Computer) is not { } job || SessionState.IsEnded(job.Status) || !_finishing.Add(m.Computer)) return;
         _acknowledged.Add(m.Computer);
-        var by = m.Reason == "not available yet" ? "coordinator" : $"computer:{job.Computer}";
+        var by = decidedBy ?? $"computer:{job.Computer}";
         PersistAsync(new ComputerJobFinished(_id, job.Computer, m.Outcome, m.Path, m.Reason, m.Bytes, m.Duration, m.Error, by,
             DateTimeOffset.UtcNow), e =>
         {

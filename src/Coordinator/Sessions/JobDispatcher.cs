@@ -29,6 +29,7 @@ public sealed class JobDispatcher : ReceiveActor
         _mediator = mediator;
         Receive<DispatchJob>(m => Dispatch(m.Job));
         Receive<ReleaseComputer>(Release);
+        Receive<CancelJob>(Cancel);
         Receive<AgentAvailable>(Online);
         Receive<AgentGone>(Offline);
         Receive<JobFinishedAck>(_ => { });
@@ -53,7 +54,7 @@ public sealed class JobDispatcher : ReceiveActor
             {
                 _running[pc] = job; // a resend (e.g. after a restart): the agent reports where it is
                 if (_agents.TryGetValue(pc, out var agent)) agent.Ref.Tell(job);
-                else job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline"));
+                else job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline", Offline: true));
                 return;
             }
             Enqueue(job);
@@ -63,7 +64,7 @@ public sealed class JobDispatcher : ReceiveActor
         if (!_agents.TryGetValue(pc, out var online))
         {
             Enqueue(job);
-            job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline"));
+            job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline", Offline: true));
             return;
         }
         if (_waiting.TryGetValue(pc, out var queue) && queue.Count > 0 && queue[0].SessionId != job.SessionId)
@@ -98,6 +99,14 @@ public sealed class JobDispatcher : ReceiveActor
         TryStartNext(m.Computer);
     }
 
+    /// <summary>A cancelled session's job: dropped from the queue, or stopped on the computer if it runs there.</summary>
+    private void Cancel(CancelJob m)
+    {
+        Remove(m.Computer, m.SessionId);
+        if (_running.TryGetValue(m.Computer, out var job) && job.SessionId == m.SessionId && _agents.TryGetValue(m.Computer, out var agent))
+            agent.Ref.Tell(m);
+    }
+
     private void Online(AgentAvailable m)
     {
         _agents[m.Computer] = new Agent(m.Agent, m.JobKinds.ToHashSet(StringComparer.OrdinalIgnoreCase));
@@ -109,7 +118,9 @@ public sealed class JobDispatcher : ReceiveActor
     {
         _agents.Remove(m.Computer);
         if (_running.TryGetValue(m.Computer, out var job))
-            job.ReplyTo.Tell(new JobQueued(job.SessionId, m.Computer, $"{m.Computer} went offline during the job"));
+            job.ReplyTo.Tell(new JobQueued(job.SessionId, m.Computer, $"{m.Computer} went offline during the job", Offline: true));
+        foreach (var queued in _waiting.GetValueOrDefault(m.Computer) ?? [])
+            queued.ReplyTo.Tell(new JobQueued(queued.SessionId, m.Computer, $"{m.Computer} is offline", Offline: true));
     }
 
     private void TryStartNext(string pc)

@@ -18,6 +18,7 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
 
     public async Task<Result> PlanAsync(SessionRequest r, CancellationToken cancel = default)
     {
+        if (r.OfflineTimeoutSeconds is <= 0) return No("The offline timeout must be a positive duration (--offline-timeout 10m).");
         var rooms = await domain.ListClassroomsAsync(cancel);
         var method = r.Method ?? TransferMethod.Unicast;
         ImageView? image = null;
@@ -107,7 +108,7 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
         };
         var imageName = r.Kind == SessionKind.CloneRemote ? source!.Kind == CloneSourceKind.Partition ? "" : source.Image : image!.Canonical;
         return new Result(new SessionPlan(r.Kind, imageName, image?.Revision ?? 0, partition, r.Repository ?? "", method, master, source,
-            targets, parameters), null);
+            targets, parameters, r.OfflineTimeoutSeconds is { } limit ? TimeSpan.FromSeconds(limit) : null), null);
     }
 
     /// <summary>Plans the request and starts the session; replies Accepted(session id) or Refused.</summary>

@@ -26,4 +26,5 @@ public sealed record SessionRequest(
     int? WaitForComputers = null,
     int? MaxWaitSeconds = null,
     P2PMode? P2PMode = null,
-    int? SeedSeconds = null);
+    int? SeedSeconds = null,
+    int? OfflineTimeoutSeconds = null);

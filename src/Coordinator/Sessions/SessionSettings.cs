@@ -14,6 +14,13 @@ public sealed record SessionSettings
     /// <summary>How often a session sends again the jobs no computer (nor the dispatcher) has acknowledged.</summary>
     public TimeSpan ResendInterval { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long a job may wait for its computer while the computer is offline (or has not answered since a coordinator
+    /// restart) before it fails with that reason; a command's own limit (<c>--offline-timeout</c>) wins.
+    /// Configuration: <c>og.coordinator.sessions.offline-timeout</c>.
+    /// </summary>
+    public TimeSpan OfflineTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long an ended session stays in memory before it passivates.</summary>
     public TimeSpan IdleAfterEnd { get; init; } = TimeSpan.FromMinutes(1);
 

@@ -4,11 +4,14 @@ namespace OgActors.Coordinator.Sessions;
 
 /// <summary>
 /// A deployment session's persisted state and its transitions. Per computer: queued → running →
-/// succeeded | failed | skipped. Live progress (bytes, rate, ETA, why a job waits) is kept beside it, not persisted.
+/// succeeded | failed | skipped | cancelled. Live progress (bytes, rate, ETA, why a job waits, since when its computer is
+/// offline) is kept beside it, not persisted. A job whose computer is offline shows as <see cref="JobStatus.Waiting"/> and
+/// fails once it has been offline for the plan's offline limit (<see cref="OfflineExpired"/>).
 /// </summary>
 public sealed class SessionState
 {
     private readonly Dictionary<string, JobView> _jobs;
+    private readonly Dictionary<string, (DateTimeOffset Since, string Reason)> _offline = new(StringComparer.OrdinalIgnoreCase);
 
     private SessionState(string id, SessionPlan plan, string by, DateTimeOffset at)
     {
@@ -23,11 +26,13 @@ public sealed class SessionState
     public DateTimeOffset CreatedAt { get; }
     public SessionOutcome? Outcome { get; private set; }
     public DateTimeOffset? FinishedAt { get; private set; }
+    /// <summary>Who cancelled the session (null: not cancelled).</summary>
+    public string? CancelledBy { get; private set; }
 
     public IEnumerable<JobView> Jobs => _jobs.Values;
     public JobView? Job(string computer) => _jobs.GetValueOrDefault(computer);
     public bool AllJobsEnded => _jobs.Values.All(j => IsEnded(j.Status));
-    public static bool IsEnded(JobStatus s) => s is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Skipped;
+    public static bool IsEnded(JobStatus s) => s is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Skipped or JobStatus.Cancelled;
 
     public static SessionState Create(SessionCreated e) => new(e.SessionId, e.Plan, e.By, e.At);
 
@@ -36,16 +41,23 @@ public sealed class SessionState
         switch (evt)
         {
             case ComputerJobStarted e:
-                Update(e.Computer, j => j with { Status = JobStatus.Running, Path = e.Path, Reason = e.Reason, Waiting = "", StartedAt = e.At });
+                _offline.Remove(e.Computer);
+                Update(e.Computer, j => j with { Status = JobStatus.Running, Path = e.Path, Reason = e.Reason, Waiting = "", StartedAt = j.StartedAt ?? e.At });
                 break;
             case ComputerJobFinished e:
                 Update(e.Computer, j => j with
                 {
-                    Status = e.Outcome switch { JobOutcome.Succeeded => JobStatus.Succeeded, JobOutcome.Skipped => JobStatus.Skipped, _ => JobStatus.Failed },
+                    Status = e.Outcome switch
+                    {
+                        JobOutcome.Succeeded => JobStatus.Succeeded, JobOutcome.Skipped => JobStatus.Skipped, JobOutcome.Cancelled => JobStatus.Cancelled,
+                        _ => JobStatus.Failed,
+                    },
                     Path = e.Path.Length > 0 ? e.Path : j.Path, Reason = e.Reason.Length > 0 ? e.Reason : j.Reason,
                     Bytes = e.Bytes, Duration = e.Duration, Error = e.Error, Waiting = "", Eta = null, BytesPerSecond = 0,
                     FinishedAt = e.At,
                 });
+                _offline.Remove(e.Computer);
+                if (e.Outcome == JobOutcome.Cancelled) CancelledBy ??= e.By;
                 break;
             case SessionFinished e:
                 Outcome = e.Outcome; FinishedAt = e.At;
@@ -55,6 +67,37 @@ public sealed class SessionState
 
     public void Waiting(string computer, string reason) => Update(computer, j => j.Status == JobStatus.Queued ? j with { Waiting = reason } : j);
 
+    /// <summary>The job's computer is offline (or not back since a restart); the first report's time and reason stay.</summary>
+    public void Offline(string computer, string reason, DateTimeOffset at)
+    {
+        if (Job(computer) is { } job && !IsEnded(job.Status)) _offline.TryAdd(job.Computer, (at, reason));
+    }
+
+    /// <summary>The job's computer answered (accepted, progress, started): it is not offline any more.</summary>
+    public void Heard(string computer) => _offline.Remove(computer);
+
+    /// <summary>
+    /// The jobs whose computer has been offline for at least <paramref name="limit"/> at <paramref name="now"/>: each as the
+    /// failure to record, with the reason ("pc03 was offline for 10 min").
+    /// </summary>
+    public IReadOnlyList<JobFinished> OfflineExpired(DateTimeOffset now, TimeSpan limit) =>
+    [
+        .. _offline.Where(o => now - o.Value.Since >= limit && Job(o.Key) is { } j && !IsEnded(j.Status))
+            .Select(o => new JobFinished(Id, o.Key, JobOutcome.Failed, "", "offline",
+                Job(o.Key)!.Bytes, Job(o.Key)!.Duration, $"{o.Key} was offline for {Span(limit)} ({o.Value.Reason}).")),
+    ];
+
+    /// <summary>Cancelling: every unfinished job ends cancelled, by <paramref name="by"/>.</summary>
+    public IReadOnlyList<ComputerJobFinished> Cancel(string by, DateTimeOffset at) =>
+    [
+        .. _jobs.Values.Where(j => !IsEnded(j.Status)).OrderBy(j => j.Computer, StringComparer.OrdinalIgnoreCase)
+            .Select(j => new ComputerJobFinished(Id, j.Computer, JobOutcome.Cancelled, j.Path, j.Reason, j.Bytes,
+                j.StartedAt is { } started ? at - started : TimeSpan.Zero, $"Cancelled by {by}.", by, at)),
+    ];
+
+    public static string Span(TimeSpan t) =>
+        t.TotalMinutes >= 1 && t.Seconds == 0 ? $"{(int)t.TotalMinutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{Math.Max(0, (int)t.TotalSeconds)} s";
+
     public void Progress(JobProgress p) => Update(p.Computer, j => !IsEnded(j.Status)
         ? j with { Bytes = p.Bytes, TotalBytes = p.TotalBytes, BytesPerSecond = p.BytesPerSecond, Eta = p.Eta }
         : j);
@@ -63,12 +106,14 @@ public sealed class SessionState
     {
         int ok = _jobs.Values.Count(j => j.Status == JobStatus.Succeeded), failed = _jobs.Values.Count(j => j.Status == JobStatus.Failed),
             skipped = _jobs.Values.Count(j => j.Status == JobStatus.Skipped);
-        var outcome = failed == 0 ? SessionOutcome.Succeeded : ok > 0 ? SessionOutcome.PartlySucceeded : SessionOutcome.Failed;
-        return new SessionFinished(Id, outcome, ok, failed, skipped, "coordinator", at);
+        var outcome = CancelledBy is not null ? SessionOutcome.Cancelled
+            : failed == 0 ? SessionOutcome.Succeeded : ok > 0 ? SessionOutcome.PartlySucceeded : SessionOutcome.Failed;
+        return new SessionFinished(Id, outcome, ok, failed, skipped, CancelledBy ?? "coordinator", at);
     }
 
     public SessionView View() =>
-        new(Id, Plan, By, CreatedAt, Outcome, FinishedAt, [.. _jobs.Values.OrderBy(j => j.Computer, StringComparer.OrdinalIgnoreCase)]);
+        new(Id, Plan, By, CreatedAt, Outcome, FinishedAt, [.. _jobs.Values.OrderBy(j => j.Computer, StringComparer.OrdinalIgnoreCase)
+            .Select(j => !IsEnded(j.Status) && _offline.TryGetValue(j.Computer, out var o) ? j with { Status = JobStatus.Waiting, Waiting = o.Reason } : j)]);
 
     /// <summary>The job a computer is asked to run, with its classroom's transfer parameters.</summary>
     public JobSpec SpecFor(SessionTarget target)

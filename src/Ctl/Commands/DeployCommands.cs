@@ -20,11 +20,13 @@ public static class DeployCommands
         var partition = new Option<int>("--partition") { Description = "the partition to capture", Required = true };
         var image = new Option<string>("--image") { Description = "the image object (canonical name)", Required = true };
         var repo = new Option<string>("--repo") { Description = "the repository that receives the file", Required = true };
-        var cmd = new Command("create-image", "capture a computer's partition into an image in a repository") { computer, partition, image, repo };
+        var offline = OfflineTimeout();
+        var cmd = new Command("create-image", "capture a computer's partition into an image in a repository") { computer, partition, image, repo, offline };
         ctx.Action(cmd, async (parse, api, ct) => await Start(ctx, api, parse, new
         {
             kind = "CreateImage", computers = new[] { parse.GetValue(computer) }, partition = parse.GetValue(partition),
             image = parse.GetValue(image), repository = parse.GetValue(repo), method = "Unicast",
+            offlineTimeoutSeconds = Seconds(parse.GetValue(offline)),
         }, ct));
         return cmd;
     }
@@ -36,7 +38,8 @@ public static class DeployCommands
         var image = new Option<string>("--image") { Description = "the image (canonical name)", Required = true };
         var method = new Option<string>("--method") { Description = "unicast, multicast or torrent", Required = true };
         var repo = new Option<string?>("--repo") { Description = "restore from this repository instead of each computer's own" };
-        var cmd = new Command("restore", "restore an image on a partition of every computer in the scope") { scope, partition, image, method, repo };
+        var offline = OfflineTimeout();
+        var cmd = new Command("restore", "restore an image on a partition of every computer in the scope") { scope, partition, image, method, repo, offline };
         var mo = new MulticastOptions(); mo.AddTo(cmd);
         var po = new P2POptions(); po.AddTo(cmd);
         ctx.Action(cmd, async (parse, api, ct) =>
@@ -46,7 +49,7 @@ public static class DeployCommands
             {
                 ["kind"] = "Restore", ["classrooms"] = classrooms, ["computers"] = computers, ["partition"] = parse.GetValue(partition),
                 ["image"] = parse.GetValue(image), ["method"] = Method(parse.GetValue(method), "unicast", "multicast", "torrent"),
-                ["repository"] = parse.GetValue(repo),
+                ["repository"] = parse.GetValue(repo), ["offlineTimeoutSeconds"] = Seconds(parse.GetValue(offline)),
             }, mo.Body(parse), po.Body(parse)), ct);
         });
         return cmd;
@@ -59,7 +62,8 @@ public static class DeployCommands
         var image = new Option<string>("--image") { Description = "the image (canonical name)", Required = true };
         var partition = new Option<int?>("--partition") { Description = "target partition (deployImage; default: the image's)" };
         var protocol = new Option<string>("--protocol") { Description = "multicast, torrent or unicast", Required = true };
-        var cmd = new Command("deploy", "the deploy wizard: update the caches, and restore from them (deployImage)") { scope, mode, image, partition, protocol };
+        var offline = OfflineTimeout();
+        var cmd = new Command("deploy", "the deploy wizard: update the caches, and restore from them (deployImage)") { scope, mode, image, partition, protocol, offline };
         var mo = new MulticastOptions(); mo.AddTo(cmd);
         var po = new P2POptions(); po.AddTo(cmd);
         ctx.Action(cmd, async (parse, api, ct) =>
@@ -75,6 +79,7 @@ public static class DeployCommands
             {
                 ["kind"] = kind, ["classrooms"] = classrooms, ["computers"] = computers, ["partition"] = parse.GetValue(partition),
                 ["image"] = parse.GetValue(image), ["method"] = Method(parse.GetValue(protocol), "multicast", "torrent", "unicast"),
+                ["offlineTimeoutSeconds"] = Seconds(parse.GetValue(offline)),
             }, mo.Body(parse), po.Body(parse)), ct);
         });
         return cmd;
@@ -87,7 +92,8 @@ public static class DeployCommands
         var source = new Option<string>("--source") { Description = "PART:N, IMG-CACHE:NAME or IMG-REPO:NAME", Required = true };
         var partition = new Option<int>("--partition") { Description = "the target partition", Required = true };
         var method = new Option<string>("--method") { Description = "unicast or multicast", Required = true };
-        var cmd = new Command("clone-remote", "remote partition cloning from a master computer to the rest of the scope") { scope, master, source, partition, method };
+        var offline = OfflineTimeout();
+        var cmd = new Command("clone-remote", "remote partition cloning from a master computer to the rest of the scope") { scope, master, source, partition, method, offline };
         var mo = new MulticastOptions(); mo.AddTo(cmd);
         ctx.Action(cmd, async (parse, api, ct) =>
         {
@@ -96,9 +102,26 @@ public static class DeployCommands
             {
                 ["kind"] = "CloneRemote", ["classrooms"] = classrooms, ["computers"] = computers, ["partition"] = parse.GetValue(partition),
                 ["master"] = parse.GetValue(master), ["source"] = parse.GetValue(source), ["method"] = Method(parse.GetValue(method), "unicast", "multicast"),
+                ["offlineTimeoutSeconds"] = Seconds(parse.GetValue(offline)),
             }, mo.Body(parse)), ct);
         });
         return cmd;
+    }
+
+    private static Option<string?> OfflineTimeout() => new("--offline-timeout")
+    {
+        Description = "how long a computer may stay offline before its job fails (30s, 10m, 1h; default: the coordinator's, 10m)",
+    };
+
+    /// <summary>"90", "30s", "10m", "1h" → seconds; null when not given; bad usage (exit 2) otherwise.</summary>
+    public static int? Seconds(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var t = text.Trim().ToLowerInvariant();
+        var (digits, unit) = t[^1] is 's' or 'm' or 'h' ? (t[..^1], t[^1]) : (t, 's');
+        if (!int.TryParse(digits, out var n) || n <= 0 || n > 7 * 24 * 3600)
+            throw new CtlException($"--offline-timeout must be a positive duration such as 30s, 10m or 1h, not '{text}'.", 2);
+        return unit switch { 'm' => n * 60, 'h' => n * 3600, _ => n };
     }
 
     private static Option<string> Scope() => new("--scope") { Description = "classrooms and/or computers, comma-separated", Required = true };

@@ -7,7 +7,10 @@ using Spectre.Console;
 
 namespace OgActors.Ctl.Commands;
 
-/// <summary>The session palette: <c>session list|show ID|watch ID</c> (watch draws a live progress bar per computer).</summary>
+/// <summary>
+/// The session palette: <c>session list|show ID|watch ID|cancel ID</c> (watch draws a live progress bar per computer and exits
+/// non-zero when any computer failed or was cancelled).
+/// </summary>
 public static class SessionCommands
 {
     public sealed record Target(string Computer, string Classroom, string Role);
@@ -52,7 +55,8 @@ public static class SessionCommands
             var stream = Ndjson.ReadAsync<Session>(api.Endpoint, $"api/sessions/{Uri.EscapeDataString(parse.GetValue(watchId)!)}/watch", ct);
             if (ctx.WantsJson(parse))
             {
-                await foreach (var s in stream) ctx.Output.Json(s);
+                await foreach (var s in stream) { last = s; ctx.Output.Json(s); }
+                ThrowIfNotAllSucceeded(last);
                 return;
             }
             await ctx.Output.Console.Progress()
@@ -68,14 +72,40 @@ public static class SessionCommands
                             if (!bars.TryGetValue(j.Computer, out var bar)) bars[j.Computer] = bar = progress.AddTask(j.Computer, maxValue: 1);
                             bar.Description = Markup.Escape($"{j.Computer} {j.Status.ToLowerInvariant()}{(j.Path.Length > 0 ? " " + j.Path : "")}{(j.Waiting.Length > 0 ? $" ({j.Waiting})" : "")}");
                             if (j.TotalBytes > 0) { bar.MaxValue = j.TotalBytes; bar.Value = j.Bytes; }
-                            if (j.Status is "Succeeded" or "Failed" or "Skipped") { bar.Value = bar.MaxValue; bar.StopTask(); }
+                            if (j.Status is "Succeeded" or "Skipped") { bar.Value = bar.MaxValue; bar.StopTask(); }
+                            else if (j.Status is "Failed" or "Cancelled")
+                            {   // drawn as it ended: the bar stays where the job stopped, the description says failed
+                                bar.Description = $"[red]{Markup.Escape($"{j.Computer} {j.Status.ToLowerInvariant()}: {(j.Error.Length > 0 ? j.Error : j.Reason)}")}[/]";
+                                bar.StopTask();
+                            }
                         }
                     }
                 });
             if (last is not null) Print(ctx, last);
+            ThrowIfNotAllSucceeded(last);
         });
 
-        return new Command("session", "deployment sessions: list, show, watch") { list, show, watch };
+        var cancelId = new Argument<string>("ID") { Description = "session id" };
+        var cancel = new Command("cancel", "cancel a session: queued jobs are dropped, running ones stopped (caches stay resumable)") { cancelId };
+        ctx.Action(cancel, async (parse, api, ct) =>
+        {
+            var sid = parse.GetValue(cancelId)!;
+            var done = await api.PostAsync<ClassroomCommands.Done>($"api/sessions/{Uri.EscapeDataString(sid)}/cancel", new { }, ct);
+            if (ctx.WantsJson(parse)) { ctx.Output.Json(done); return; }
+            ctx.Output.Line($"session [bold]{Markup.Escape(sid)}[/] cancelled");
+        });
+
+        return new Command("session", "deployment sessions: list, show, watch, cancel") { list, show, watch, cancel };
+    }
+
+    /// <summary>watch exits non-zero when the session did not end with every computer succeeded (or skipped).</summary>
+    private static void ThrowIfNotAllSucceeded(Session? last)
+    {
+        if (last is null) throw new CtlException("The session's watch ended before the session was seen.");
+        var bad = last.Jobs.Where(j => j.Status is "Failed" or "Cancelled").Select(j => $"{j.Computer} {j.Status.ToLowerInvariant()}").ToList();
+        if (last.Outcome is null) throw new CtlException($"Session {last.SessionId} is still in progress; the watch stopped.");
+        if (bad.Count > 0 || last.Outcome != "Succeeded")
+            throw new CtlException($"Session {last.SessionId} ended {last.Outcome.ToLowerInvariant()}: {(bad.Count > 0 ? string.Join(", ", bad) : "no computer succeeded")}.");
     }
 
     internal static void Print(CtlContext ctx, Session s)
@@ -99,6 +129,8 @@ public static class SessionCommands
         "Succeeded" => "[green]succeeded[/]",
         "Failed" => "[red]failed[/]",
         "Running" => "[blue]running[/]",
+        "Cancelled" => "[red]cancelled[/]",
+        "Waiting" => "[yellow]waiting[/]",
         _ => Markup.Escape(status.ToLowerInvariant()),
     };
 
@@ -107,6 +139,7 @@ public static class SessionCommands
         null => "[blue]in progress[/]",
         "Succeeded" => "[green]succeeded[/]",
         "Failed" => "[red]failed[/]",
+        "Cancelled" => "[red]cancelled[/]",
         _ => "[yellow]partly succeeded[/]",
     };
 }

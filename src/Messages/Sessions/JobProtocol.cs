@@ -36,7 +36,8 @@ public sealed record JobAccepted(string SessionId, string Computer) : IJobMessag
 
 /// <summary>Dispatcher or agent → session: the job waits (computer busy with another session, or offline).</summary>
 [Manifest("job.queued")]
-public sealed record JobQueued(string SessionId, string Computer, string Reason) : IJobMessage, ISessionMessage;
+/// <param name="Offline">True when the job waits because the computer (its agent) is offline, not merely busy.</param>
+public sealed record JobQueued(string SessionId, string Computer, string Reason, bool Offline = false) : IJobMessage, ISessionMessage;
 
 /// <summary>Agent → session: the job began on <paramref name="Path"/> ("cache", "direct unicast", …) for <paramref name="Reason"/>.</summary>
 [Manifest("job.started")]
@@ -60,6 +61,13 @@ public sealed record JobFinishedAck(string SessionId, string Computer) : IJobMes
 /// <summary>Session → dispatcher: route this job to its computer when the computer is free and online.</summary>
 [Manifest("job.dispatch")]
 public sealed record DispatchJob(RunJob Job) : IOgMessage;
+
+/// <summary>
+/// Session → dispatcher → agent: the session was cancelled; drop this job if it is queued, stop it if it runs (its tools are
+/// killed, a partial cache copy stays for a later resume). The agent answers JobFinished with outcome Cancelled.
+/// </summary>
+[Manifest("job.cancel")]
+public sealed record CancelJob(string SessionId, string Computer) : IJobMessage;
 
 /// <summary>Session → dispatcher: the computer's job in this session is over; the computer is free.</summary>
 [Manifest("job.release")]

@@ -8,10 +8,10 @@ public interface ISessionEvent : IAuditedEvent
 }
 
 /// <summary>Outcome of one computer's job.</summary>
-public enum JobOutcome { Succeeded, Failed, Skipped }
+public enum JobOutcome { Succeeded, Failed, Skipped, Cancelled }
 
 /// <summary>Overall outcome of a session.</summary>
-public enum SessionOutcome { Succeeded, PartlySucceeded, Failed }
+public enum SessionOutcome { Succeeded, PartlySucceeded, Failed, Cancelled }
 
 [Manifest("session.created")]
 public sealed record SessionCreated(string SessionId, SessionPlan Plan, string By, DateTimeOffset At) : ISessionEvent;

@@ -33,8 +33,9 @@ public sealed record SessionTarget(
 /// <param name="ImageRevision">The image's revision when the session was created (recorded on restored partitions).</param>
 /// <param name="Repository">The repository the command names ("" = each computer's assigned repository).</param>
 /// <param name="Master">The master computer of a remote clone, "" otherwise.</param>
+/// <param name="OfflineTimeout">How long a job may wait for an offline computer before it fails (null: the coordinator's default).</param>
 [Manifest("session.plan")]
 public sealed record SessionPlan(
     SessionKind Kind, string Image, int ImageRevision, int Partition, string Repository, TransferMethod Method,
     string Master, CloneSource? Source, IReadOnlyList<SessionTarget> Targets,
-    IReadOnlyDictionary<string, TransferParameters> ParametersByClassroom);
+    IReadOnlyDictionary<string, TransferParameters> ParametersByClassroom, TimeSpan? OfflineTimeout = null);

@@ -1,6 +1,7 @@
 namespace OgActors.Messages.Sessions;
 
-public enum JobStatus { Queued, Running, Succeeded, Failed, Skipped }
+/// <summary>Waiting: the job's computer is offline (or not back since a coordinator restart); it fails after the session's offline limit.</summary>
+public enum JobStatus { Queued, Running, Succeeded, Failed, Skipped, Waiting, Cancelled }
 
 /// <summary>One computer's job as the session sees it now (progress fields are live, not persisted).</summary>
 /// <param name="Waiting">Why a queued job has not started yet ("pc01 is busy with session …", "pc01 is offline").</param>
