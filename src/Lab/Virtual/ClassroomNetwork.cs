@@ -76,12 +76,12 @@ public sealed class ClassroomNetwork
         return new LinkEntry(name, ns, Interface, bridgeSide, mbit);
     }
 
-    /// <summary>tbf at <paramref name="mbit"/>: a burst of 4 ms of the rate (at least 128 KiB, so GSO packets pass), 50 ms of queue.</summary>
+    /// <summary>tbf at <paramref name="mbit"/>: a burst of 4 ms of the rate (at least 128 KiB, so GSO packets pass), 100 ms of queue (TCP keeps the link full).</summary>
     private static void Shape(string ns, string device, int mbit)
     {
         var burst = Math.Max(128 * 1024, (long)mbit * 1_000_000 / 8 / 250);
         NetNs.Tc(ns, "qdisc", "replace", "dev", device, "root", "tbf", "rate", $"{mbit}mbit",
-            "burst", burst.ToString(CultureInfo.InvariantCulture), "latency", "50ms");
+            "burst", burst.ToString(CultureInfo.InvariantCulture), "latency", "100ms");
     }
 
     /// <summary>The MAC of a host's interface (the veth's, as the kernel made it).</summary>
