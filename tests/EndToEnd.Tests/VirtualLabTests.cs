@@ -113,7 +113,7 @@ public sealed class VirtualLabTests : IDisposable
         // ...and a new start on the same data dir removes them before building its own.
         await using (var again = RealProcess.Start(_lab, ["lab", "--virtual", "--computers", "1", "--data", _data]))
         {
-            var fresh = await ManifestAsync(again);
+            var fresh = await ManifestAsync(again); // the crashed run's lab.json is replaced only once the new lab is ready
             Namespaces(prefix).Should().BeEquivalentTo([prefix + "br", prefix + "srv", prefix + "pc01"], "the crashed run's pc02 is gone");
             oldPids.Where(IsAlive).Should().BeEmpty("the crashed run's processes were killed");
             fresh.GetProperty("pid").GetInt32().Should().Be(again.Id);
@@ -129,7 +129,7 @@ public sealed class VirtualLabTests : IDisposable
     {
         var path = Path.Combine(_data, "lab.json");
         var deadline = DateTime.UtcNow.AddSeconds(150);
-        while (!File.Exists(path))
+        while (!File.Exists(path) || JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("pid").GetInt32() != lab.Id)
         {
             lab.HasExited.Should().BeFalse($"the lab keeps running; output:\n{lab.Output}");
             DateTime.UtcNow.Should().BeBefore(deadline, $"the lab gets ready; output:\n{lab.Output}");
