@@ -117,7 +117,8 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
                     kind = "UpdateCache", computers = targets, image = Image, partition = Partition, method = "Unicast",
                 }, cancel) ?? throw new JourneyException("The API started the updateCache session without an id.");
                 var cached = await WaitAsync(api, cacheId, cancel);
-                var networkSeconds = step.Elapsed.TotalSeconds;
+                // The session's own clock (created → finished, as the coordinator recorded it), not this poll loop's.
+                var networkSeconds = cached.FinishedAt is { } end ? (end - cached.CreatedAt).TotalSeconds : step.Elapsed.TotalSeconds;
                 foreach (var j in cached.Jobs) network[j.Computer] = j;
                 if (cached.Outcome != SessionOutcome.Succeeded)
                     throw new JourneyException($"The updateCache session {cacheId} ended {cached.Outcome}: {cached.Jobs.FirstOrDefault(j => j.Status != JobStatus.Succeeded)?.Error}");
