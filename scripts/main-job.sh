@@ -4,6 +4,8 @@
 # through the coordinator's HTTP API, captures pc01's ext4 partition 1 into the repository, shows the incorporated
 # image's info line, deploys it by unicast to pc02-pc04 (pc04's cache is too small: direct path), verifies every
 # restored partition (e2fsck clean, files identical to pc01's), prints the table and exits 0 (non-zero on a failure).
+# With --virtual [--computers N] [--link-mbit M] [--repo-link-mbit R] the same journey runs on a virtual classroom
+# (network namespaces, shaped links) and also prints the deploy's physical limit and the measured ratio.
 # Expects the build in artifacts/ (scripts/bootstrap.sh).
 set -euo pipefail
 set -m   # background jobs keep SIGINT (non-interactive shells would start them with SIGINT ignored)
@@ -22,8 +24,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'status=130; exit 130' INT TERM
 
-echo "== The deploy journey: capture on pc01, incorporate in repo1, deploy by unicast to pc02-pc04"
-dotnet "$lab_dll" journey --data "$data" &
+echo "== The deploy journey: capture on pc01, incorporate in repo1, deploy by unicast to the other computers"
+dotnet "$lab_dll" journey --data "$data" "$@" &
 journey_pid=$!
 wait "$journey_pid" || status=$?
 journey_pid=""

@@ -17,11 +17,12 @@ namespace OgActors.Lab;
 /// The all-in-one lab: a coordinator, one repository and N computers' client nodes, each its own ActorSystem on
 /// 127.0.0.1 with free ports, in one process. Writes DIR/lab.json once every computer is registered.
 /// </summary>
-public sealed class AllInOneLab : IAsyncDisposable
+public sealed class AllInOneLab : IRunningLab
 {
     private readonly Dictionary<string, ClientNodeHost?> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, LabComputerFiles> _files = new(StringComparer.OrdinalIgnoreCase);
     private bool _stopped;
+    private LabLock? _lock;
 
     private AllInOneLab(LabOptions options, string token, CoordinatorNode coordinator)
     {
@@ -46,11 +47,14 @@ public sealed class AllInOneLab : IAsyncDisposable
         if (options.Computers < 0) throw new SettingsException("The lab needs 0 or more computers.");
         var dataDir = Path.GetFullPath(options.DataDir);
         options = options with { DataDir = dataDir };
-        Directory.CreateDirectory(dataDir);
+        var labLock = LabLock.Take(dataDir);
+        LabManifest.Delete(dataDir); // a crashed run's manifest describes a lab that is gone
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 
-        var coordinator = await CoordinatorNode.StartAsync(CoordinatorConfig(options, token), options.CoordinatorModules, cancellationToken);
-        var lab = new AllInOneLab(options, token, coordinator);
+        CoordinatorNode coordinator;
+        try { coordinator = await CoordinatorNode.StartAsync(CoordinatorConfig(options, token), options.CoordinatorModules, cancellationToken); }
+        catch { labLock.Dispose(); throw; }
+        var lab = new AllInOneLab(options, token, coordinator) { _lock = labLock };
         try
         {
             await coordinator.WaitUntilUpAsync(options.ReadyTimeout);
@@ -63,6 +67,7 @@ public sealed class AllInOneLab : IAsyncDisposable
             }
             await Task.WhenAll(lab._files.Keys.ToList().Select(name => lab.StartComputerAsync(name, cancellationToken)));
             await lab.WaitForComputersAsync(c => c.Online, options.ReadyTimeout, cancellationToken);
+            await lab.WaitForRepositoryAsync(options.ReadyTimeout, cancellationToken);
             lab.Manifest = lab.BuildManifest();
             lab.Manifest.Write(dataDir);
             return lab;
@@ -113,6 +118,20 @@ public sealed class AllInOneLab : IAsyncDisposable
             if (missing.Count == 0) return;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"Computer(s) {string.Join(", ", missing)} did not register within {timeout.TotalSeconds:0} s.");
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>Waits until the coordinator's repository registry has the lab's repository online (announced).</summary>
+    public async Task WaitForRepositoryAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var registry = Coordinator.App.Services.GetRequiredService<IRequiredActor<OgActors.Coordinator.Repositories.RepositoryRegistryActor>>().ActorRef;
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var list = await registry.Ask<OgActors.Messages.Repositories.RepositoryList>(new OgActors.Messages.Repositories.ListRepositories(false), TimeSpan.FromSeconds(5), cancellationToken);
+            if (list.Repositories.Any(r => r.Name == Repository.Settings.Name && r.Online)) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Repository {Repository.Settings.Name} was not announced within {timeout.TotalSeconds:0} s.");
             await Task.Delay(100, cancellationToken);
         }
     }
@@ -183,6 +202,11 @@ public sealed class AllInOneLab : IAsyncDisposable
         await Task.WhenAll(_clients.Keys.ToList().Select(name => StopComputerAsync(name)));
         if (Repository is not null) await Repository.DisposeAsync();
         await Coordinator.DisposeAsync();
+        if (_lock is not null)
+        {
+            LabManifest.Delete(DataDir);
+            _lock.Dispose();
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

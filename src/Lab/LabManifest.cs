@@ -7,7 +7,13 @@ public sealed record LabPartition(int Number, string File, long SizeBytes);
 
 public sealed record LabComputerEntry(
     string Name, string DataDir, string Mac, string Ip, string Address,
-    IReadOnlyList<LabPartition> Partitions, string CacheDir, long CacheCapacityBytes);
+    IReadOnlyList<LabPartition> Partitions, string CacheDir, long CacheCapacityBytes,
+    string? Namespace = null, int Pid = 0, IReadOnlyList<string>? Command = null, string? Log = null, int LinkMbit = 0);
+
+/// <summary>A virtual lab's network: the namespaces, the bridge, the servers' processes and each link's rate.</summary>
+public sealed record LabNetworkEntry(
+    string Network, string MulticastGroup, string Prefix, string BridgeNamespace, string Bridge, string ServerNamespace, string ServerIp,
+    int CoordinatorPid, int RepositoryPid, IReadOnlyList<OgActors.Lab.Virtual.LinkEntry> Links);
 
 public sealed record LabRepositoryEntry(string Name, string Address, string ImagesDir, string HttpUrl);
 
@@ -21,7 +27,8 @@ public sealed record LabManifest(
     LabRepositoryEntry Repository,
     IReadOnlyList<LabComputerEntry> Computers,
     int Pid,
-    DateTimeOffset StartedAt)
+    DateTimeOffset StartedAt,
+    LabNetworkEntry? Network = null)
 {
     public const string FileName = "lab.json";
 
@@ -39,6 +46,9 @@ public sealed record LabManifest(
         File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>Removes DIR/lab.json (a clean stop: no manifest of a lab that is gone).</summary>
+    public static void Delete(string dataDir) => File.Delete(Path.Combine(dataDir, FileName));
 
     public static LabManifest Read(string dataDir) =>
         JsonSerializer.Deserialize<LabManifest>(File.ReadAllText(Path.Combine(dataDir, FileName)), Json)

@@ -65,7 +65,14 @@ public sealed class LabProcessTests : IDisposable
         answer[0].Should().Contain("needs the capability the coordinator issued").And.NotContain(images);
         Directory.GetFiles(images, "*", SearchOption.AllDirectories).Should().BeEquivalentTo(before, "a refused upload writes nothing");
 
+        // A second lab on the same data dir is refused with one sentence (DIR/lab.lock), and leaves the first one's lab.json.
+        var second = await RealProcess.RunAsync(_lab, ["lab", "--data", _data, "--computers", "1"]);
+        second.Exit.Should().NotBe(0);
+        second.Err.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("Another lab is already running");
+        File.Exists(Path.Combine(_data, "lab.json")).Should().BeTrue();
+
         (await lab.StopAsync(TimeSpan.FromSeconds(60))).Should().Be(0, $"Ctrl-C/SIGTERM stops the lab cleanly; output:\n{lab.Output}");
+        File.Exists(Path.Combine(_data, "lab.json")).Should().BeFalse("a clean stop removes lab.json");
     }
 
     private static int CountOnline(JsonElement computers)

@@ -11,8 +11,17 @@ namespace OgActors.Lab.Journey;
 /// deploy it by unicast to pc02–pc04 (pc04 directly: its cache is too small), verify every restored partition and
 /// print the table. Everything it measured goes to DIR/journey.json.
 /// </summary>
-public sealed class DeployJourney(string dataDir, TextWriter output)
+/// <summary>Which journey: the loopback lab (4 computers, pc04 direct) or a virtual classroom of N computers on shaped links.</summary>
+public sealed record JourneyPlan(bool Virtual = false, int Computers = 4, int LinkMbit = 200, int RepositoryLinkMbit = 0, int ImageMiB = 0)
 {
+    public int RepositoryMbit => RepositoryLinkMbit > 0 ? RepositoryLinkMbit : LinkMbit;
+    public IReadOnlyList<string> Targets => Virtual ? [.. Enumerable.Range(2, Computers - 1).Select(i => $"pc{i:00}")] : JourneyPartitions.Targets;
+}
+
+public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan? plan = null)
+{
+    private readonly JourneyPlan _plan = plan ?? new JourneyPlan();
+
     public const string Classroom = "aula1";
     public const string Image = "ubuntu-lab";
     public const int Partition = 1;
@@ -26,28 +35,38 @@ public sealed class DeployJourney(string dataDir, TextWriter output)
         var revision = 0;
         var modelFiles = 0;
         var rows = new List<JourneyRow>();
-        AllInOneLab? lab = null;
+        IRunningLab? lab = null;
+        JourneyLimit? limit = null;
+        var targets = _plan.Targets;
         try
         {
             Say($"formatting pc01's partitions in {dataDir}: ext4 with generated content (partition 1), NTFS (partition 2)");
-            var (_, count, bytes) = await JourneyPartitions.PrepareModelAsync(dataDir, cancel);
+            var (_, count, bytes) = await JourneyPartitions.PrepareModelAsync(dataDir, cancel, _plan.Virtual ? _plan.ImageMiB : 0);
             Say($"  {count} files, {bytes / (1024.0 * 1024):0.0} MiB written into partition 1 by mkfs.ext4 -d");
 
             var step = Stopwatch.StartNew();
-            lab = await AllInOneLab.StartAsync(new LabOptions
-            {
-                DataDir = dataDir, Computers = 4, Computer = JourneyPartitions.Computer,
-            }, cancel);
+            lab = _plan.Virtual
+                ? await Virtual.VirtualLab.StartAsync(new Virtual.VirtualLabOptions
+                {
+                    DataDir = dataDir, Computers = _plan.Computers, LinkMbit = _plan.LinkMbit, RepositoryLinkMbit = _plan.RepositoryMbit,
+                    Computer = i => JourneyPartitions.Computer(i, _plan.ImageMiB, false),
+                }, null, cancel)
+                : await AllInOneLab.StartAsync(new LabOptions
+                {
+                    DataDir = dataDir, Computers = 4, Computer = JourneyPartitions.Computer,
+                }, cancel);
             labStart = step.Elapsed.TotalSeconds;
             Say($"lab ready in {labStart:0.0} s: coordinator API {lab.Manifest.ApiUrl}, repository {lab.Manifest.Repository.Name} at {lab.Manifest.Repository.HttpUrl}");
             using var api = new OperatorApi(lab.Manifest.ApiUrl, lab.Token);
             var repo = lab.Manifest.Repository.Name;
 
             Say($"defining classroom {Classroom} with pc01-pc04 and image {Image}");
-            await api.PostAsync("classrooms", new { name = Classroom, network = "10.36.0.0/24" }, cancel);
+            // A virtual classroom is defined from the lab's real addresses (what each computer reports); the loopback lab's
+            // computers all share 127.0.0.1, so they get addresses of a made-up network.
+            await api.PostAsync("classrooms", new { name = Classroom, network = _plan.Virtual ? Virtual.ClassroomNetwork.Network : "10.36.0.0/24" }, cancel);
             foreach (var (c, i) in lab.Manifest.Computers.Select((c, i) => (c, i)))
                 await api.PostAsync($"classrooms/{Classroom}/computers",
-                    new { name = c.Name, ip = $"10.36.0.{11 + i}", mac = c.Mac, repository = repo, cacheSizeBytes = c.CacheCapacityBytes }, cancel);
+                    new { name = c.Name, ip = _plan.Virtual ? c.Ip : $"10.36.0.{11 + i}", mac = c.Mac, repository = repo, cacheSizeBytes = c.CacheCapacityBytes }, cancel);
             await api.PostAsync("images", new
             {
                 canonical = Image, displayName = "Ubuntu lab", softwareProfile = "ext4 with generated lab content", partition = Partition,
@@ -86,23 +105,51 @@ public sealed class DeployJourney(string dataDir, TextWriter output)
             Say($"image {Image} revision {revision} linked in {repo} after {incorporation:0.0} s; info line: {infoLine}");
             Console.Out.Flush();
 
-            Say($"deploy --mode deployImage --protocol unicast --image {Image} --scope {string.Join(',', JourneyPartitions.Targets)}");
+            Dictionary<string, JobView> network = new(StringComparer.OrdinalIgnoreCase);
+            if (_plan.Virtual)
+            {
+                // The network phase alone (updateCache), timed against the wire's limit; the restore from the caches follows.
+                var imageBytes = new FileInfo(Path.Combine(lab.Manifest.ImagesDir, Image + ".img")).Length;
+                Say($"deploy --mode updateCache --protocol unicast --image {Image} --scope {string.Join(',', targets)} ({imageBytes:N0} bytes each)");
+                step.Restart();
+                var cacheId = await api.PostAsync("sessions", new
+                {
+                    kind = "UpdateCache", computers = targets, image = Image, partition = Partition, method = "Unicast",
+                }, cancel) ?? throw new JourneyException("The API started the updateCache session without an id.");
+                var cached = await WaitAsync(api, cacheId, cancel);
+                // The session's own clock (created → finished, as the coordinator recorded it), not this poll loop's.
+                var networkSeconds = cached.FinishedAt is { } end ? (end - cached.CreatedAt).TotalSeconds : step.Elapsed.TotalSeconds;
+                foreach (var j in cached.Jobs) network[j.Computer] = j;
+                if (cached.Outcome != SessionOutcome.Succeeded)
+                    throw new JourneyException($"The updateCache session {cacheId} ended {cached.Outcome}: {cached.Jobs.FirstOrDefault(j => j.Status != JobStatus.Succeeded)?.Error}");
+                var repoLimit = JourneyLimit.SecondsFor(targets.Count * imageBytes, _plan.RepositoryMbit);
+                var pcLimit = JourneyLimit.SecondsFor(imageBytes, _plan.LinkMbit);
+                var bound = Math.Max(repoLimit, pcLimit);
+                limit = new JourneyLimit("unicast", targets.Count, imageBytes, _plan.LinkMbit, _plan.RepositoryMbit, repoLimit, pcLimit, bound, networkSeconds,
+                    networkSeconds / bound, 0);
+            }
+
+            Say($"deploy --mode deployImage --protocol unicast --image {Image} --scope {string.Join(',', targets)}");
             step.Restart();
             var deployId = await api.PostAsync("sessions", new
             {
-                kind = "DeployImage", computers = JourneyPartitions.Targets, image = Image, partition = Partition, method = "Unicast",
+                kind = "DeployImage", computers = targets, image = Image, partition = Partition, method = "Unicast",
             }, cancel) ?? throw new JourneyException("The API started the deploy session without an id.");
             var deployed = await WaitAsync(api, deployId, cancel);
             deploy = step.Elapsed.TotalSeconds;
+            if (limit is not null) limit = limit with { RestoreSeconds = deploy };
 
             Say("verifying every restored partition: e2fsck -fn, then every file's SHA-256 against pc01's");
             rows.Add(new JourneyRow(JourneyPartitions.Model, "capture", $"create-image to {repo}", captureJob.Bytes, captureJob.Duration.TotalSeconds, "ok", ""));
-            foreach (var name in JourneyPartitions.Targets)
+            foreach (var name in targets)
             {
+                if (network.TryGetValue(name, out var pulled))
+                    rows.Add(new JourneyRow(name, pulled.Path, "updateCache", pulled.Bytes, pulled.Duration.TotalSeconds,
+                        pulled.Status == JobStatus.Succeeded ? "ok" : "FAILED", pulled.Error ?? ""));
                 var job = deployed.Jobs.FirstOrDefault(j => j.Computer.Equals(name, StringComparison.OrdinalIgnoreCase));
                 if (job is null) { rows.Add(new JourneyRow(name, "-", "", 0, 0, "FAILED", "no job in the session")); continue; }
                 string? problem = job.Status != JobStatus.Succeeded ? $"job {job.Status}: {job.Error}" : null;
-                var wantDirect = name == JourneyPartitions.DirectComputer;
+                var wantDirect = !_plan.Virtual && name == JourneyPartitions.DirectComputer;
                 var isDirect = job.Path.Contains("direct", StringComparison.OrdinalIgnoreCase);
                 problem ??= wantDirect != isDirect ? $"expected the {(wantDirect ? "direct" : "cache")} path" : null;
                 problem ??= await RecordedAsync(api, name, revision, cancel);
@@ -124,7 +171,7 @@ public sealed class DeployJourney(string dataDir, TextWriter output)
         }
 
         var report = new JourneyReport(failure.Length == 0, failure, Image, infoLine, revision, modelFiles, total.Elapsed.TotalSeconds, labStart,
-            capture, incorporation, deploy, rows);
+            capture, incorporation, deploy, rows, limit);
         report.Write(dataDir);
         return report;
     }

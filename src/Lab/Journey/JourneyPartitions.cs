@@ -18,19 +18,36 @@ public static class JourneyPartitions
     public static readonly IReadOnlyList<string> Targets = ["pc02", "pc03", "pc04"];
     public const string DirectComputer = "pc04";
 
-    public static LabComputer Computer(int index)
+    public static LabComputer Computer(int index) => Computer(index, 0, true);
+
+    /// <summary>A journey computer whose partition 1 holds <paramref name="extraMiB"/> of incompressible data more; with
+    /// <paramref name="directPc04"/> pc04's cache is too small (the loopback journey's direct path).</summary>
+    public static LabComputer Computer(int index, int extraMiB, bool directPc04)
     {
         var name = $"pc{index:00}";
-        return new LabComputer(name, [Partition1Size, Partition2Size], name == DirectComputer ? SmallCacheCapacity : CacheCapacity);
+        var part1 = Partition1Size + extraMiB * MiB * 11 / 10;
+        var cache = Math.Max(CacheCapacity, 2 * part1);
+        return new LabComputer(name, [part1, Partition2Size], directPc04 && name == DirectComputer ? SmallCacheCapacity : cache);
     }
 
     /// <summary>Formats pc01's partition files in place (before the lab starts, which keeps existing contents).</summary>
-    public static async Task<(string ContentDir, int Files, long Bytes)> PrepareModelAsync(string labDir, CancellationToken cancel)
+    public static async Task<(string ContentDir, int Files, long Bytes)> PrepareModelAsync(string labDir, CancellationToken cancel, int extraMiB = 0)
     {
-        var files = LabComputerFiles.Prepare(labDir, Computer(1));
+        var files = LabComputerFiles.Prepare(labDir, Computer(1, extraMiB, extraMiB == 0));
         var content = Path.Combine(labDir, "journey", "content");
         if (Directory.Exists(content)) Directory.Delete(content, true);
         var (count, bytes) = WriteContent(content);
+        // Incompressible bulk (random bytes) so the image is as large as asked and the link, not start-up, dominates.
+        var bulk = Path.Combine(content, "bulk");
+        Directory.CreateDirectory(bulk);
+        var chunk = new byte[8 * MiB];
+        for (var left = extraMiB * MiB; left > 0; left -= chunk.Length)
+        {
+            RandomNumberGenerator.Fill(chunk);
+            File.WriteAllBytes(Path.Combine(bulk, $"random{count:0000}.bin"), left >= chunk.Length ? chunk : chunk[..(int)left]);
+            count++;
+            bytes += Math.Min(left, chunk.Length);
+        }
         var part1 = files.Partitions[0].File;
         var part2 = files.Partitions[1].File;
         await JourneyTools.CheckedAsync("mkfs.ext4", ["-q", "-F", "-L", "journey", "-d", content, part1], cancel);

@@ -5,11 +5,24 @@ namespace OgActors.Lab.Journey;
 /// <summary>One row of the journey's table.</summary>
 public sealed record JourneyRow(string Computer, string Path, string Reason, long Bytes, double Seconds, string Result, string Detail);
 
+/// <summary>
+/// The physical limit of the deploy on a virtual lab: unicast sends the image once per computer over the repository's
+/// link (N × bytes × 8 / rate), and no computer can receive faster than its own link (bytes × 8 / rate); the limit is
+/// the larger. Seconds is the measured network phase (updateCache), RestoreSeconds the restore from the caches after it.
+/// </summary>
+public sealed record JourneyLimit(
+    string Protocol, int Computers, long ImageBytes, int LinkMbit, int RepositoryLinkMbit,
+    double RepositoryLimitSeconds, double ComputerLimitSeconds, double LimitSeconds, double Seconds, double Ratio, double RestoreSeconds)
+{
+    public static double SecondsFor(long bytes, int mbit) => bytes * 8.0 / (mbit * 1_000_000.0);
+}
+
 /// <summary>What the journey did and measured; written to DIR/journey.json for scripts and tests.</summary>
 public sealed record JourneyReport(
     bool Succeeded, string Failure, string Image, string InfoLine, int Revision, int ModelFiles,
     double TotalSeconds, double LabStartSeconds, double CaptureSeconds, double IncorporationSeconds, double DeploySeconds,
-    IReadOnlyList<JourneyRow> Rows)
+    IReadOnlyList<JourneyRow> Rows,
+    JourneyLimit? Limit = null)
 {
     public const string FileName = "journey.json";
 
