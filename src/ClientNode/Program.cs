@@ -8,5 +8,5 @@ using OgActors.Hosting.Configuration;
 return await NodeProgram.RunAsync("og-client", NodeRole.Client, args, async arguments =>
 {
     await using var client = await ClientNodeHost.StartAsync(arguments.Build(), [JobRunnerSetup.Configurator()]);
-    await client.Host.WaitForShutdownAsync();
+    await NodeLifetime.RunUntilStoppedAsync(client.Host, client.System);
 });

@@ -6,5 +6,5 @@ using OgActors.Hosting.Configuration;
 return await NodeProgram.RunAsync("og-coordinator", NodeRole.Coordinator, args, async arguments =>
 {
     await using var coordinator = await CoordinatorNode.StartAsync(arguments.Build());
-    await coordinator.App.WaitForShutdownAsync();
+    await NodeLifetime.RunUntilStoppedAsync(coordinator.App, coordinator.System);
 });

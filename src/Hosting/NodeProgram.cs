@@ -21,6 +21,11 @@ public static class NodeProgram
             await run(arguments);
             return 0;
         }
+        catch (NodeRemovedException e)
+        {
+            Console.Error.WriteLine($"{program}: {e.Message}.");
+            return 1;
+        }
         catch (SettingsException e)
         {
             Console.Error.WriteLine($"{program}: {e.Message}");

@@ -6,5 +6,5 @@ using OgActors.RepositoryNode.Hosting;
 return await NodeProgram.RunAsync("og-repository", NodeRole.Repository, args, async arguments =>
 {
     await using var repository = await RepositoryNodeHost.StartAsync(arguments.Build());
-    await repository.App.WaitForShutdownAsync();
+    await NodeLifetime.RunUntilStoppedAsync(repository.App, repository.System);
 });

@@ -198,6 +198,30 @@ public sealed class LabClusterTests(LabFixture fixture, Xunit.Abstractions.ITest
     }
 
     [Fact]
+    public async Task Cluster_operations_that_would_wedge_the_cluster_are_refused_without_force()
+    {
+        var env = new Dictionary<string, string> { ["OG_LAB"] = fixture.DataDir };
+        var repository = _lab.Repository.Cluster.SelfAddress.ToString();
+        var coordinator = _lab.Coordinator.Cluster.SelfAddress.ToString();
+
+        var downReachable = await Ogctl.RunAsync(env, "cluster", "down", repository);
+        downReachable.ExitCode.Should().Be(1);
+        downReachable.Error.Should().Contain("is reachable").And.Contain("--force");
+        var downLastCoordinator = await Ogctl.RunAsync(env, "cluster", "down", coordinator);
+        downLastCoordinator.ExitCode.Should().Be(1);
+        downLastCoordinator.Error.Should().Contain("last coordinator");
+        var leaveLastCoordinator = await Ogctl.RunAsync(env, "cluster", "leave", coordinator);
+        leaveLastCoordinator.ExitCode.Should().Be(1);
+        leaveLastCoordinator.Error.Should().Contain("last coordinator");
+        new[] { downReachable, downLastCoordinator, leaveLastCoordinator }.Should().OnlyContain(r => r.Error.Trim().Split('\n').Length == 1);
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Akka.Cluster.Cluster.Get(_lab.Coordinator.System).State.Members.Select(m => m.Address.ToString())
+            .Should().BeEquivalentTo([coordinator, repository], "a refused operation changes nothing");
+        Akka.Cluster.Cluster.Get(_lab.Coordinator.System).State.Members.Should().OnlyContain(m => m.Status == Akka.Cluster.MemberStatus.Up);
+    }
+
+    [Fact]
     public async Task Ogctl_says_in_one_sentence_what_is_wrong()
     {
         var lab = new Dictionary<string, string> { ["OG_LAB"] = fixture.DataDir };

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster;
+using ClusterState = Akka.Cluster.ClusterEvent.CurrentClusterState;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -14,7 +15,7 @@ public sealed record ClusterMemberView(string Address, IReadOnlyList<string> Rol
 public sealed record ClusterView(string Self, string? Leader, IReadOnlyList<ClusterMemberView> Members);
 
 /// <summary>Body of <c>POST /api/cluster/leave</c> and <c>/down</c>.</summary>
-public sealed record MemberRequest(string? Address);
+public sealed record MemberRequest(string? Address, bool Force = false);
 
 /// <summary>The cluster palette: <c>GET /api/cluster</c>, <c>POST /api/cluster/leave</c>, <c>POST /api/cluster/down</c>.</summary>
 public static class ClusterApi
@@ -23,9 +24,9 @@ public static class ClusterApi
     {
         api.MapGet("/cluster", ([FromServices] ActorSystem system) => Results.Json(View(Akka.Cluster.Cluster.Get(system))));
         api.MapPost("/cluster/leave", ([FromServices] ActorSystem system, [FromBody] MemberRequest? body) =>
-            Act(Akka.Cluster.Cluster.Get(system), body, (cluster, address) => cluster.Leave(address), "is leaving the cluster"));
+            Act(Akka.Cluster.Cluster.Get(system), body, ClusterOperationGuard.Leave, (cluster, address) => cluster.Leave(address), "is leaving the cluster"));
         api.MapPost("/cluster/down", ([FromServices] ActorSystem system, [FromBody] MemberRequest? body) =>
-            Act(Akka.Cluster.Cluster.Get(system), body, (cluster, address) => cluster.Down(address), "was marked down"));
+            Act(Akka.Cluster.Cluster.Get(system), body, ClusterOperationGuard.Down, (cluster, address) => cluster.Down(address), "was marked down"));
     }
 
     public static ClusterView View(Akka.Cluster.Cluster cluster)
@@ -41,13 +42,16 @@ public static class ClusterApi
         return new ClusterView(cluster.SelfAddress.ToString(), state.Leader?.ToString(), members);
     }
 
-    private static IResult Act(Akka.Cluster.Cluster cluster, MemberRequest? body, Action<Akka.Cluster.Cluster, Address> act, string done)
+    private static IResult Act(Akka.Cluster.Cluster cluster, MemberRequest? body, Func<ClusterState, Member, string?> refusal,
+        Action<Akka.Cluster.Cluster, Address> act, string done)
     {
         if (string.IsNullOrWhiteSpace(body?.Address))
             return ApiError.Result(StatusCodes.Status400BadRequest, "Name the member by its address, e.g. akka.tcp://ogactors@10.0.0.5:4053 or 10.0.0.5:4053.");
         var member = Find(cluster, body.Address.Trim());
         if (member is null)
             return ApiError.Result(StatusCodes.Status404NotFound, $"No cluster member has the address '{body.Address}'; see 'ogctl cluster show'.");
+        if (!body.Force && refusal(cluster.State, member) is { } why)
+            return ApiError.Result(StatusCodes.Status409Conflict, why);
         act(cluster, member.Address);
         return Results.Json(new { address = member.Address.ToString(), message = $"{member.Address} {done}." }, statusCode: StatusCodes.Status202Accepted);
     }

@@ -38,10 +38,11 @@ public static class ClusterCommands
     private static Command MemberCommand(CtlContext ctx, string verb, string description)
     {
         var address = new Argument<string>("ADDRESS") { Description = "member address: akka.tcp://ogactors@HOST:PORT or HOST:PORT" };
-        var command = new Command(verb, description) { address };
+        var force = new Option<bool>("--force") { Description = "do it even if it is refused: a reachable member, or the last coordinator" };
+        var command = new Command(verb, description) { address, force };
         ctx.Action(command, async (parse, api, ct) =>
         {
-            var result = await api.PostAsync<MemberAction>($"api/cluster/{verb}", new { address = parse.GetValue(address) }, ct);
+            var result = await api.PostAsync<MemberAction>($"api/cluster/{verb}", new { address = parse.GetValue(address), force = parse.GetValue(force) }, ct);
             if (ctx.WantsJson(parse)) ctx.Output.Json(result);
             else ctx.Output.Line(Markup.Escape(result.Message));
         });
