@@ -7,8 +7,9 @@ namespace OgActors.ClientNode.Cache;
 /// <c>ogUpdateCacheIsNecesary</c> + <c>updateCache</c>'s size checks + <c>deployImage</c>'s fallback, made explicit):
 /// <list type="number">
 /// <item>no cache → restore directly by unicast (updateCache is refused);</item>
-/// <item>cached copy identical to the repository's — compared by <c>.sum</c> (MD5 of the last MiB), or by
-/// <c>.full.sum</c> when the protocol is torrent — → restore from the cache, nothing is downloaded;</item>
+/// <item>cached copy identical to the repository's — same size and same <c>.full.sum</c> (MD5 of the whole file, which
+/// names the repository's revision; never the last-MiB <c>.sum</c>, which a new revision can share) → restore from the
+/// cache, nothing is downloaded (the job still re-reads the cached file and checks that MD5 before writing);</item>
 /// <item>the image larger than the cache's total size, or than what is free in it (counting the space the stale
 /// copy and a partial copy of the same image give back) → restore directly by unicast, with that reason;</item>
 /// <item>otherwise (not cached, or cached with other content) → update the cache, then restore from it.</item>
@@ -28,9 +29,7 @@ public static class CachePolicy
                 ? new CacheDecision(CachePath.Refused, $"This computer has no cache to update with {image}.")
                 : new CacheDecision(CachePath.DirectUnicast, "This computer has no cache; restoring directly from the repository by unicast.");
 
-        var (sumName, wanted, held) = method == TransferMethod.Torrent
-            ? (".full.sum", repository.FullSum, cache.Cached?.FullSum)
-            : (".sum", repository.Sum, cache.Cached?.Sum);
+        var (sumName, wanted, held) = (".full.sum", repository.FullSum, cache.Cached?.FullSum);
         var identical = cache.Cached is not null && wanted.Length > 0 && string.Equals(wanted, held, StringComparison.OrdinalIgnoreCase)
                         && cache.Cached.SizeBytes == repository.SizeBytes;
         if (identical)

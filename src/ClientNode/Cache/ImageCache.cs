@@ -73,6 +73,26 @@ public sealed class ImageCache
             File.Delete(file);
     }
 
+    /// <summary>
+    /// Re-reads the whole cached copy of <paramref name="name"/> (one pass) and checks its MD5 against
+    /// <paramref name="expectedFullSum"/>; a copy that fails is deleted with its sums and a <see cref="CacheVerificationException"/>
+    /// says so. Returns the time the read took (the cost reported in the job).
+    /// </summary>
+    public async Task<TimeSpan> VerifyAsync(string name, string expectedFullSum, CancellationToken cancellationToken = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string actual;
+        await using (var file = new FileStream(ImagePath(name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+            actual = Convert.ToHexStringLower(await System.Security.Cryptography.MD5.HashDataAsync(file, cancellationToken));
+        if (!string.Equals(actual, expectedFullSum, StringComparison.OrdinalIgnoreCase))
+        {
+            Remove(name);
+            throw new CacheVerificationException(
+                $"The cached copy of {name} has MD5 {actual}, not the repository's {expectedFullSum.ToLowerInvariant()}; it was deleted.");
+        }
+        return clock.Elapsed;
+    }
+
     /// <summary>The file recording which version (full MD5 of the repository's copy) the partial copy of <paramref name="name"/> is of.</summary>
     public string PartialVersionPath(string name) => PartialPath(name) + SidecarWriter.FullSumExtension;
 

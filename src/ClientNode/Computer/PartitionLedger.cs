@@ -11,7 +11,8 @@ public sealed class PartitionLedger(string file)
 {
     public const string FileName = "partitions.json";
 
-    public sealed record Entry(string Image, int Revision, DateTimeOffset DeployedAt);
+    /// <summary>Damage non-empty: a restore into the partition failed after writing began; it holds no known image.</summary>
+    public sealed record Entry(string Image, int Revision, DateTimeOffset DeployedAt, string Damage = "");
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly object _gate = new();
@@ -35,11 +36,16 @@ public sealed class PartitionLedger(string file)
     }
 
     /// <summary>Records that <paramref name="partition"/> now holds <paramref name="image"/> at <paramref name="revision"/> (temporary file, then rename).</summary>
-    public void Record(int partition, string image, int revision, DateTimeOffset at)
+    public void Record(int partition, string image, int revision, DateTimeOffset at) => Write(partition, new Entry(image, revision, at));
+
+    /// <summary>Records that a restore into <paramref name="partition"/> failed after writing began: it holds no known image now.</summary>
+    public void RecordDamaged(int partition, string why, DateTimeOffset at) => Write(partition, new Entry("", 0, at, why));
+
+    private void Write(int partition, Entry entry)
     {
         lock (_gate)
         {
-            var entries = new Dictionary<int, Entry>(Read()) { [partition] = new Entry(image, revision, at) };
+            var entries = new Dictionary<int, Entry>(Read()) { [partition] = entry };
             var temporary = file + ".tmp";
             File.WriteAllText(temporary, JsonSerializer.Serialize(entries, Json));
             File.Move(temporary, file, overwrite: true);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using OgActors.ClientNode.Cache;
 using OgActors.ClientNode.Transfers;
+using OgActors.Imaging.Inspection;
 using OgActors.Imaging.Pipelines;
 using OgActors.Imaging.Progress;
 using OgActors.Messages.Sessions;
@@ -20,7 +21,7 @@ namespace OgActors.ClientNode.Jobs;
 public sealed class JobActor : ReceiveActor
 {
     private sealed record Progressed(TransferProgress Progress) : INoSerializationVerificationNeeded;
-    private sealed record WorkDone(long Bytes, string Note) : INoSerializationVerificationNeeded;
+    private sealed record WorkDone(long Bytes, string Note, RestoredContent? Restored = null) : INoSerializationVerificationNeeded;
     private sealed record WorkFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
     private readonly RunJob _job;
@@ -28,6 +29,7 @@ public sealed class JobActor : ReceiveActor
     private readonly CancellationTokenSource _cancel = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private string _path = "";
+    private volatile bool _writing; // set once the restore tool may have written to the partition
     private string _reason = "";
 
     public JobActor(RunJob job, JobRunnerSettings settings)
@@ -41,9 +43,10 @@ public sealed class JobActor : ReceiveActor
         Receive<WorkDone>(done =>
         {
             if (done.Note.Length > 0) _reason = $"{_reason} {done.Note}";
-            Finish(JobOutcome.Succeeded, done.Bytes, "");
+            Finish(JobOutcome.Succeeded, done.Bytes, "", done.Restored);
         });
-        Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, Sentence(failure.Cause)));
+        Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, Sentence(failure.Cause),
+            _writing ? new RestoredContent("", 0, PartitionWritten: true) : Spec.Kind == SessionKind.UpdateCache ? null : new RestoredContent("", 0, false)));
     }
 
     public static Props Props(RunJob job, JobRunnerSettings settings) => Akka.Actor.Props.Create(() => new JobActor(job, settings));
@@ -110,23 +113,50 @@ public sealed class JobActor : ReceiveActor
                 case CachePath.AlreadyCached:
                     return new WorkDone(0, "");
                 case CachePath.FromCache:
-                    await RestorePipeline.RestoreFileAsync(cache!.ImagePath(Spec.Image), _device!, progress, ct);
-                    return new WorkDone(0, "");
+                    // The cache never trusts itself: one read of the cached copy checks its full MD5 before a byte is written.
+                    string verified;
+                    long fetched = 0;
+                    try
+                    {
+                        var cost = await cache!.VerifyAsync(Spec.Image, check.Image.FullSum, ct);
+                        verified = $"Cached copy verified (full MD5, {CachePolicy.Size(check.Image.SizeBytes)} read in {cost.TotalSeconds:0.0#} s).";
+                    }
+                    catch (CacheVerificationException bad)
+                    {
+                        var again = await transfer.UpdateCacheAsync(request, cache!, progress, ct); // download it again (verified on commit)
+                        fetched = again.BytesFetched;
+                        verified = $"{bad.Message} Fetched {CachePolicy.Size(again.BytesFetched)} again; full sum verified.";
+                    }
+                    _writing = true;
+                    await RestorePipeline.RestoreFileAsync(cache.ImagePath(Spec.Image), _device!, progress, ct);
+                    return new WorkDone(fetched, verified, Restored(check.Image.FullSum));
                 case CachePath.DirectUnicast:
+                    _writing = true;
                     var direct = await (_settings.TransferFor(TransferMethod.Unicast) ?? new UnicastTransfer())
                         .RestoreDirectAsync(request with { Spec = Spec with { Method = TransferMethod.Unicast } }, _device!, progress, ct);
-                    return new WorkDone(direct.ImageBytes, "");
+                    return new WorkDone(direct.ImageBytes, "", Restored(check.Image.FullSum));
                 default: // UpdateCacheOnly, UpdateCacheThenRestore
+                    if (decision.Path == CachePath.UpdateCacheThenRestore)
+                    {
+                        // The target partition's size is checked on the image's head before a byte of it is downloaded.
+                        var head = await _repository!.GetHeadAsync(Spec.Image, (int)Math.Min(RestorePipeline.InspectedHeadLength, check.Image.SizeBytes), ct);
+                        var format = ImageInspector.InspectHead(head, check.Image.SizeBytes) with { StoredSize = check.Image.SizeBytes };
+                        TargetCheck.EnsureFits(format, _device!, Spec.Image);
+                    }
                     var update = await transfer.UpdateCacheAsync(request, cache!, progress, ct);
                     var note = update.ResumedFrom > 0
                         ? $"Resumed at {CachePolicy.Size(update.ResumedFrom)}; fetched {CachePolicy.Size(update.BytesFetched)}; full sum verified."
                         : $"Fetched {CachePolicy.Size(update.BytesFetched)}; full sum verified.";
-                    if (decision.Path == CachePath.UpdateCacheThenRestore)
-                        await RestorePipeline.RestoreFileAsync(update.Image.Path, _device!, progress, ct);
-                    return new WorkDone(update.BytesFetched, note);
+                    if (decision.Path != CachePath.UpdateCacheThenRestore) return new WorkDone(update.BytesFetched, note);
+                    _writing = true;
+                    await RestorePipeline.RestoreFileAsync(update.Image.Path, _device!, progress, ct);
+                    return new WorkDone(update.BytesFetched, note, Restored(update.Image.FullSum));
             }
         });
     }
+
+    /// <summary>What was restored: the full MD5 of the image bytes (the revision is the coordinator's to map, or the spec's when it is that content).</summary>
+    private static RestoredContent Restored(string fullSum) => new(fullSum.ToLowerInvariant(), 0, PartitionWritten: true);
 
     private void Start(string path, string reason)
     {
@@ -143,10 +173,10 @@ public sealed class JobActor : ReceiveActor
         Task.Run(() => work(progress, token), token).PipeTo(Self, failure: e => new WorkFailed(e));
     }
 
-    private void Finish(JobOutcome outcome, long bytes, string error)
+    private void Finish(JobOutcome outcome, long bytes, string error, RestoredContent? restored = null)
     {
         Context.Parent.Tell(new JobFinished(_job.SessionId, _job.Computer, outcome, _path,
-            outcome == JobOutcome.Failed && _reason.Length == 0 ? error : _reason, bytes, _clock.Elapsed, outcome == JobOutcome.Failed ? error : ""));
+            outcome == JobOutcome.Failed && _reason.Length == 0 ? error : _reason, bytes, _clock.Elapsed, outcome == JobOutcome.Failed ? error : "", restored));
         Context.Stop(Self);
     }
 

@@ -164,8 +164,13 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
         _log.Info("Job of session {0} {1} ({2}): {3}", finished.SessionId, finished.Outcome, finished.Path,
             finished.Error.Length > 0 ? finished.Error : finished.Reason);
         var spec = job.Run.Spec;
-        if (finished.Outcome == JobOutcome.Succeeded && spec.Kind is SessionKind.Restore or SessionKind.DeployImage or SessionKind.CloneRemote)
-            _settings.Ledger?.Record(spec.Partition, spec.Image, spec.ImageRevision, DateTimeOffset.UtcNow);
+        if (spec.Kind is SessionKind.Restore or SessionKind.DeployImage or SessionKind.CloneRemote)
+        {
+            if (finished.Outcome == JobOutcome.Succeeded)
+                _settings.Ledger?.Record(spec.Partition, spec.Image, finished.Restored is { Revision: > 0 } r ? r.Revision : spec.ImageRevision, DateTimeOffset.UtcNow);
+            else if (finished.Restored is { PartitionWritten: true })
+                _settings.Ledger?.RecordDamaged(spec.Partition, $"The restore of {spec.Image} failed after writing began: {finished.Error}", DateTimeOffset.UtcNow);
+        }
         Context.System.EventStream.Publish(new JobEnded(finished));
         Forget();
         if (_running == job)

@@ -53,6 +53,20 @@ public sealed class RepositoryClient(HttpClient http, string repository, Uri bas
         throw new RepositoryException($"Repository {Repository} refused to send image {image}: {error}");
     }
 
+    /// <summary>The first <paramref name="length"/> bytes of <paramref name="image"/> (a Range GET: enough to inspect it, nothing more).</summary>
+    public async Task<byte[]> GetHeadAsync(string image, int length, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, ImageUri(image));
+        request.Headers.Range = new RangeHeaderValue(0, length - 1);
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new RepositoryException($"Repository {Repository} refused to send the head of image {image}: {await ErrorOf(response, cancellationToken)}");
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var head = new byte[length];
+        await body.ReadExactlyAsync(head, cancellationToken);
+        return head;
+    }
+
     /// <summary>
     /// PUTs an image (streamed, chunked) as NAME.img with the job's upload <paramref name="capability"/> (header
     /// X-Og-Upload-Capability); a <see cref="RepositoryException"/> with the repository's sentence when refused.

@@ -77,7 +77,7 @@ public sealed class ClassroomActor : ReceivePersistentActor
     {
         if (Find(room, cmd.Computer) is not { } computer) { Sender.Tell(NoComputer(room, cmd.Computer)); return; }
         Save(new PartitionImageRecorded(room.Name, computer.Name, cmd.Partition, cmd.Image, cmd.Revision, cmd.SessionId,
-            cmd.By, Now), computer.Name);
+            cmd.By, Now, cmd.Damage), computer.Name);
     }
 
     private void WhenDefined(Action<ClassroomView> handle)

@@ -20,7 +20,7 @@ public static class ClassroomState
             Computers = [.. room.Computers.Select(c => !Same(c.Name, e.Computer) ? c : c with
             {
                 Partitions = [.. c.Partitions.Where(p => p.Partition != e.Partition)
-                    .Append(new PartitionImage(e.Partition, e.Image, e.Revision, e.At, e.SessionId)).OrderBy(p => p.Partition)],
+                    .Append(new PartitionImage(e.Partition, e.Image, e.Revision, e.At, e.SessionId, e.Damage)).OrderBy(p => p.Partition)],
             })],
         },
         _ => room,

@@ -25,6 +25,7 @@ public sealed class ImageActor : ReceivePersistentActor
         Command<GetImage>(_ => Sender.Tell(_state.View is { } view ? view : NotDefined()));
         Command<LinkImageFile>(Link);
         Command<UnlinkImageFile>(Unlink);
+        Command<FailImageFile>(Fail);
     }
 
     public override string PersistenceId => PersistenceIds.Image(_canonical);
@@ -47,10 +48,19 @@ public sealed class ImageActor : ReceivePersistentActor
 
     private void Link(LinkImageFile cmd)
     {
-        if (_state.CopyIn(cmd.Repository, cmd.Folder) is { } known && known.FullSum == cmd.FullSum && known.Size == cmd.Size)
+        if (_state.CopyIn(cmd.Repository, cmd.Folder) is { } known && known.FullSum == cmd.FullSum && known.Size == cmd.Size
+            && known.State == "ready")
         { Sender.Tell(new Accepted(_canonical)); return; } // the same file announced again (e.g. a repository restart)
         Save(new ImageFileLinked(_canonical, cmd.Repository, cmd.Folder, cmd.Info, cmd.Sum, cmd.FullSum, cmd.InfoHash,
             cmd.Size, cmd.ModifiedAt, _state.RevisionOf(cmd.FullSum), $"repository:{cmd.Repository}", Now, cmd.UploadedBy), Sender);
+    }
+
+    /// <summary>A linked file no longer verifies: its copy goes to error (never a new "ready" revision); unknown files are ignored.</summary>
+    private void Fail(FailImageFile cmd)
+    {
+        if (_state.CopyIn(cmd.Repository, cmd.Folder) is not { } known || (known.State == "error" && known.Error == cmd.Reason))
+        { Sender.Tell(new Accepted(_canonical)); return; }
+        Save(new ImageFileFailed(_canonical, cmd.Repository, cmd.Folder, cmd.Reason, $"repository:{cmd.Repository}", Now), Sender);
     }
 
     private void Unlink(UnlinkImageFile cmd)

@@ -5,17 +5,25 @@ namespace OgActors.Coordinator.Images;
 /// <summary>
 /// An image entity's state: its definition (null while undefined or after delete) and the files repositories
 /// hold under its canonical name — kept even while undefined, so a later definition links at once.
+/// <para>Revisions mean content: every distinct full sum (<c>.full.sum</c>) the image has had gets one number, the next
+/// one when it is new, its old one when it comes back. The image's revision is that of the file held now (on the image's
+/// own repository when it holds one, else the copy linked last), never the highest number ever seen.</para>
 /// </summary>
 public sealed record ImageState(ImageView? Definition, IReadOnlyList<ImageFileCopy> Copies, IReadOnlyDictionary<string, int> RevisionBySum)
 {
     public static ImageState Empty { get; } = new(null, [], new Dictionary<string, int>());
 
-    public int Revision => RevisionBySum.Count == 0 ? 0 : RevisionBySum.Values.Max();
+    /// <summary>The revision of the ready file held now (0 when none).</summary>
+    public int Revision =>
+        (Copies.LastOrDefault(c => c.State == "ready" && c.Repository == Definition?.Repository)
+         ?? Copies.LastOrDefault(c => c.State == "ready"))?.Revision ?? 0;
 
     /// <summary>The revision a file with this full sum is (a known content keeps its number; a new one gets the next).</summary>
-    public int RevisionOf(string fullSum) => RevisionBySum.TryGetValue(fullSum, out var r) ? r : Revision + 1;
+    public int RevisionOf(string fullSum) =>
+        RevisionBySum.TryGetValue(fullSum.ToLowerInvariant(), out var r) ? r : (RevisionBySum.Count == 0 ? 0 : RevisionBySum.Values.Max()) + 1;
 
-    public ImageView? View => Definition is null ? null : Definition with { Revision = Revision, Copies = Copies };
+    public ImageView? View => Definition is null ? null
+        : Definition with { Revision = Revision, Copies = Copies, Revisions = new Dictionary<string, int>(RevisionBySum) };
 
     public ImageState Apply(IImageEvent evt) => evt switch
     {
@@ -29,7 +37,11 @@ public sealed record ImageState(ImageView? Definition, IReadOnlyList<ImageFileCo
         {
             Copies = [.. Copies.Where(c => !SameCopy(c, e.Repository, e.Folder)),
                 new ImageFileCopy(e.Repository, e.Folder, e.Info, e.Sum, e.FullSum, e.InfoHash, e.Size, e.ModifiedAt, e.Revision)],
-            RevisionBySum = new Dictionary<string, int>(RevisionBySum) { [e.FullSum] = e.Revision },
+            RevisionBySum = new Dictionary<string, int>(RevisionBySum) { [e.FullSum.ToLowerInvariant()] = e.Revision },
+        },
+        ImageFileFailed e => this with
+        {
+            Copies = [.. Copies.Select(c => SameCopy(c, e.Repository, e.Folder) ? c with { State = "error", Error = e.Reason } : c)],
         },
         ImageFileUnlinked e => this with { Copies = [.. Copies.Where(c => !SameCopy(c, e.Repository, e.Folder))] },
         _ => this,

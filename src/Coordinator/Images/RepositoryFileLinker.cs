@@ -26,7 +26,12 @@ public sealed class RepositoryFileLinker : ReceiveActor
                 images.Tell(new LinkImageFile(f.CanonicalName, f.Repository, f.Folder, f.Info, f.Sum, f.FullSum, f.InfoHash, f.Size, f.ModifiedAt, f.UploadedBy));
         });
         Receive<ImageFileRemoved>(f => images.Tell(new UnlinkImageFile(f.CanonicalName, f.Repository, f.Folder, f.At)));
-        Receive<ImageFileRejected>(f => _log.Warning("Repository {0} rejected {1}: {2}", f.Repository, f.CanonicalName, f.Reason));
+        Receive<ImageFileRejected>(f =>
+        {
+            _log.Warning("Repository {0} rejected {1}: {2}", f.Repository, f.CanonicalName, f.Reason);
+            if (ImageRules.CheckCanonical(f.CanonicalName) is null)
+                images.Tell(new FailImageFile(f.CanonicalName, f.Repository, f.Folder, f.Reason, f.At));
+        });
         Receive<Messages.Common.IReply>(_ => { });
     }
 

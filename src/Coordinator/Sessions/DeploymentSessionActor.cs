@@ -174,25 +174,25 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         _acknowledged.Add(m.Computer);
         var by = decidedBy ?? $"computer:{job.Computer}";
         PersistAsync(new ComputerJobFinished(_id, job.Computer, m.Outcome, m.Path, m.Reason, m.Bytes, m.Duration, m.Error, by,
-            DateTimeOffset.UtcNow), e =>
+            DateTimeOffset.UtcNow, m.Restored), e =>
         {
             _finishing.Remove(e.Computer);
             _state.Apply(e);
             _dispatcher.Tell(new ReleaseComputer(_id, e.Computer));
-            if (e.Outcome == JobOutcome.Succeeded) RecordPartition(_state.Job(e.Computer)!);
+            if (SessionState.PartitionRecord(_state.Plan, e) is var (revision, damage)) RecordPartition(_state.Job(e.Computer)!, revision, damage);
             ConcludeIfDone();
         });
     }
 
-    private void RecordPartition(JobView job)
+    private void RecordPartition(JobView job, int revision, string damage)
     {
         var plan = _state!.Plan;
         if (job.Role == JobRole.Master || plan.Kind is SessionKind.CreateImage or SessionKind.UpdateCache) return;
         var image = plan.Kind == SessionKind.CloneRemote && plan.Source is { Kind: CloneSourceKind.Partition } source
             ? $"PART:{plan.Master}:{source.Partition}"
             : plan.Image;
-        _classrooms.Tell(new RecordPartitionImage(job.Classroom, job.Computer, plan.Partition, image, plan.ImageRevision, _id,
-            $"session:{_id}"));
+        _classrooms.Tell(new RecordPartitionImage(job.Classroom, job.Computer, plan.Partition, image, revision, _id,
+            $"session:{_id}", damage));
     }
 
     private void ConcludeIfDone()

@@ -75,6 +75,8 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
         }
         targets = targets.DistinctBy(t => t.Computer, StringComparer.OrdinalIgnoreCase).ToList();
         if (targets.Count == 0) return No("The scope is empty: name classrooms or computers.");
+        if (r.Kind is SessionKind.Restore or SessionKind.DeployImage or SessionKind.UpdateCache && FileInError(image!, r.Repository, targets) is { } broken)
+            return No(broken);
 
         var master = "";
         if (r.Kind == SessionKind.CloneRemote)
@@ -108,7 +110,17 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
         };
         var imageName = r.Kind == SessionKind.CloneRemote ? source!.Kind == CloneSourceKind.Partition ? "" : source.Image : image!.Canonical;
         return new Result(new SessionPlan(r.Kind, imageName, image?.Revision ?? 0, partition, r.Repository ?? "", method, master, source,
-            targets, parameters, r.OfflineTimeoutSeconds is { } limit ? TimeSpan.FromSeconds(limit) : null), null);
+            targets, parameters, r.OfflineTimeoutSeconds is { } limit ? TimeSpan.FromSeconds(limit) : null, image?.Revisions), null);
+    }
+
+    /// <summary>A sentence when the image's file on the repository a computer would restore from is in error.</summary>
+    private static string? FileInError(ImageView image, string? repository, IEnumerable<SessionTarget> targets)
+    {
+        var repositories = repository is { Length: > 0 } ? [repository] : targets.Select(t => t.Repository).Distinct().ToList();
+        foreach (var name in repositories)
+            if (image.Copies.FirstOrDefault(c => c.Repository == name && c.State == "error") is { } bad)
+                return $"Image {image.Canonical} cannot be deployed from repository {name}: its file is in error ({bad.Error.TrimEnd('.')}).";
+        return null;
     }
 
     /// <summary>Plans the request and starts the session; replies Accepted(session id) or Refused.</summary>

@@ -32,6 +32,28 @@ public sealed class SessionState
     public IEnumerable<JobView> Jobs => _jobs.Values;
     public JobView? Job(string computer) => _jobs.GetValueOrDefault(computer);
     public bool AllJobsEnded => _jobs.Values.All(j => IsEnded(j.Status));
+    /// <summary>
+    /// What a finished job means for the partition it targeted (null: nothing to record). Success records the revision
+    /// actually restored — the computer's, or the one its restored full sum maps to (0 = a content the image never had),
+    /// or the planned one when an older computer reports nothing. A failure after writing began (or, when the computer
+    /// does not say, once it started) records the partition as damaged, with no revision.
+    /// </summary>
+    public static (int Revision, string Damage)? PartitionRecord(SessionPlan plan, ComputerJobFinished e)
+    {
+        if (plan.Kind is not (SessionKind.Restore or SessionKind.DeployImage or SessionKind.CloneRemote)) return null;
+        if (e.Outcome == JobOutcome.Succeeded)
+            return (e.Restored switch
+            {
+                null => plan.ImageRevision,
+                { Revision: > 0 } r => r.Revision,
+                { FullSum.Length: > 0 } r => plan.ImageRevisions?.GetValueOrDefault(r.FullSum.ToLowerInvariant()) ?? 0,
+                _ => plan.ImageRevision,
+            }, "");
+        var written = e.Restored?.PartitionWritten ?? (e.Path.Length > 0 && e.By != "coordinator");
+        if (e.Outcome is not (JobOutcome.Failed or JobOutcome.Cancelled) || !written) return null;
+        return (0, $"the restore of {(plan.Image.Length > 0 ? plan.Image : "the partition")} failed in session {e.SessionId} after writing began: {e.Error.TrimEnd('.')}");
+    }
+
     public static bool IsEnded(JobStatus s) => s is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Skipped or JobStatus.Cancelled;
 
     public static SessionState Create(SessionCreated e) => new(e.SessionId, e.Plan, e.By, e.At);

@@ -13,7 +13,7 @@ public static class ClassroomCommands
 {
     public sealed record Multicast(int Port, string GroupAddress, string Duplex, int MaxMbps, int WaitForComputers, int MaxWaitSeconds);
     public sealed record P2P(string Mode, int SeedSeconds);
-    public sealed record PartitionImage(int Partition, string Image, int Revision, DateTimeOffset DeployedAt, string SessionId);
+    public sealed record PartitionImage(int Partition, string Image, int Revision, DateTimeOffset DeployedAt, string SessionId, string? Damage = null);
     public sealed record ComputerRecord(string Name, string Ip, string Mac, string Repository, long CacheSizeBytes, IReadOnlyList<PartitionImage> Partitions);
     public sealed record Classroom(string Name, string Network, Multicast Multicast, P2P P2P, IReadOnlyList<ComputerRecord> Computers,
         DateTimeOffset DefinedAt, string DefinedBy);
@@ -89,7 +89,9 @@ public static class ClassroomCommands
                 table.AddRow(Markup.Escape(pcr.Name), Markup.Escape(pcr.Ip), Markup.Escape(pcr.Mac), Markup.Escape(pcr.Repository.Length == 0 ? "-" : pcr.Repository),
                     pcr.CacheSizeBytes > 0 ? CtlOutput.Bytes(pcr.CacheSizeBytes) : "none",
                     Markup.Escape(pcr.Partitions.Count == 0 ? "-" : string.Join(", ", pcr.Partitions.Select(p =>
-                        $"{p.Partition}: {p.Image} r{p.Revision} ({p.DeployedAt.ToLocalTime():yyyy-MM-dd HH:mm})"))));
+                        p.Damage is { Length: > 0 } damage
+                            ? $"{p.Partition}: DAMAGED, content unknown ({damage}; {p.DeployedAt.ToLocalTime():yyyy-MM-dd HH:mm})"
+                            : $"{p.Partition}: {p.Image} {(p.Revision > 0 ? $"r{p.Revision}" : "unknown revision")} ({p.DeployedAt.ToLocalTime():yyyy-MM-dd HH:mm})"))));
             ctx.Output.Write(table);
         });
 

@@ -13,7 +13,10 @@ public static class ImageCommands
 {
     public sealed record FileInfo(string Tool, string Compressor, string Filesystem, long RequiredSizeKiB, long UsedBytes, string OgLine);
     public sealed record Copy(string Repository, string Folder, FileInfo Info, string Sum, string FullSum, string InfoHash, long Size,
-        DateTimeOffset ModifiedAt, int Revision);
+        DateTimeOffset ModifiedAt, int Revision, string? State = null, string? Error = null)
+    {
+        public bool InError => State == "error";
+    }
     public sealed record Image(string Canonical, string DisplayName, string SoftwareProfile, int Partition, string PartitionType,
         string Repository, string Comments, int Revision, IReadOnlyList<Copy> Copies, DateTimeOffset DefinedAt, string DefinedBy);
 
@@ -61,9 +64,10 @@ public static class ImageCommands
             ctx.Output.Line(Markup.Escape($"profile {i.SoftwareProfile}; partition {i.Partition} {i.PartitionType}; repository {i.Repository}; defined by {i.DefinedBy}"));
             ctx.Output.Line(Markup.Escape($"comments: {i.Comments}"));
             if (i.Copies.Count == 0) { ctx.Output.Line("no repository holds its file yet"); return; }
-            var table = CtlOutput.Table("Repository", "Revision", "Info", "Size", "Full sum", "Modified");
+            var table = CtlOutput.Table("Repository", "Revision", "State", "Info", "Size", "Full sum", "Modified");
             foreach (var c in i.Copies)
-                table.AddRow(Markup.Escape(c.Folder.Length > 0 ? $"{c.Repository}/{c.Folder}" : c.Repository), c.Revision.ToString(), Markup.Escape(c.Info.OgLine),
+                table.AddRow(Markup.Escape(c.Folder.Length > 0 ? $"{c.Repository}/{c.Folder}" : c.Repository), c.Revision.ToString(),
+                    Markup.Escape(c.InError ? $"error: {c.Error}" : "ready"), Markup.Escape(c.Info.OgLine),
                     CtlOutput.Bytes(c.Size), Markup.Escape(c.FullSum), Markup.Escape(CtlOutput.When(c.ModifiedAt, DateTimeOffset.UtcNow)));
             ctx.Output.Write(table);
         });
@@ -104,5 +108,6 @@ public static class ImageCommands
     }
 
     private static string Holders(Image i) =>
-        i.Copies.Count == 0 ? "-" : string.Join(", ", i.Copies.Select(c => c.Revision == i.Revision ? c.Repository : $"{c.Repository} (r{c.Revision})"));
+        i.Copies.Count == 0 ? "-" : string.Join(", ", i.Copies.Select(c => c.InError ? $"{c.Repository} (error: {c.Error})"
+            : c.Revision == i.Revision ? c.Repository : $"{c.Repository} (r{c.Revision})"));
 }

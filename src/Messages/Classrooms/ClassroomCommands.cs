@@ -29,7 +29,8 @@ public sealed record SetP2PDefaults(string Classroom, P2PMode? Mode, int? SeedSe
 /// <summary>A session deployed an image on a computer's partition.</summary>
 [Manifest("classroom.record-partition")]
 public sealed record RecordPartitionImage(
-    string Classroom, string Computer, int Partition, string Image, int Revision, string SessionId, string By) : IClassroomMessage;
+    string Classroom, string Computer, int Partition, string Image, int Revision, string SessionId, string By,
+    string Damage = "") : IClassroomMessage; // Damage: why the partition's content is unknown (a restore failed after writing began)
 
 /// <summary>Replies the <see cref="ClassroomView"/>, or Refused when the classroom is not defined.</summary>
 [Manifest("classroom.get")]

@@ -29,4 +29,4 @@ public sealed record P2PDefaultsChanged(string Classroom, P2PSettings P2P, strin
 [Manifest("classroom.partition-recorded")]
 public sealed record PartitionImageRecorded(
     string Classroom, string Computer, int Partition, string Image, int Revision, string SessionId,
-    string By, DateTimeOffset At) : IClassroomEvent;
+    string By, DateTimeOffset At, string Damage = "") : IClassroomEvent;

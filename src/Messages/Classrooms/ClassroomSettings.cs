@@ -17,7 +17,8 @@ public sealed record P2PSettings(P2PMode Mode, int SeedSeconds);
 
 /// <summary>What was last deployed on one partition of a computer.</summary>
 [Manifest("classroom.partition-image")]
-public sealed record PartitionImage(int Partition, string Image, int Revision, DateTimeOffset DeployedAt, string SessionId);
+/// <paramref name="Damage"/> non-empty: a restore into it failed after writing began; its content is unknown.
+public sealed record PartitionImage(int Partition, string Image, int Revision, DateTimeOffset DeployedAt, string SessionId, string Damage = "");
 
 /// <summary>A computer of a classroom. <paramref name="CacheSizeBytes"/> 0 means it has no cache.</summary>
 [Manifest("classroom.computer")]

@@ -23,6 +23,10 @@ public sealed record LinkImageFile(
     string Canonical, string Repository, string Folder, ImageFileInfo Info, string Sum, string FullSum,
     string InfoHash, long Size, DateTimeOffset ModifiedAt, string UploadedBy = "") : IImageMessage;
 
+/// <summary>A repository's NAME.img no longer verifies (or could not be incorporated): its copy is in error.</summary>
+[Manifest("image.fail-file")]
+public sealed record FailImageFile(string Canonical, string Repository, string Folder, string Reason, DateTimeOffset At) : IImageMessage;
+
 /// <summary>A repository no longer holds NAME.img.</summary>
 [Manifest("image.unlink-file")]
 public sealed record UnlinkImageFile(string Canonical, string Repository, string Folder, DateTimeOffset At) : IImageMessage;

@@ -26,6 +26,11 @@ public sealed record ImageFileLinked(
     string InfoHash, long Size, DateTimeOffset ModifiedAt, int Revision, string By, DateTimeOffset At,
     string UploadedBy = "") : IImageEvent;
 
+/// <summary>The repository's file no longer verifies: its copy is shown in error with the sentence, never deployed.</summary>
+[Manifest("image.file-failed")]
+public sealed record ImageFileFailed(string Canonical, string Repository, string Folder, string Reason, string By, DateTimeOffset At)
+    : IImageEvent;
+
 [Manifest("image.file-unlinked")]
 public sealed record ImageFileUnlinked(string Canonical, string Repository, string Folder, string By, DateTimeOffset At)
     : IImageEvent;

@@ -52,7 +52,15 @@ public sealed record JobProgress(
 [Manifest("job.finished")]
 public sealed record JobFinished(
     string SessionId, string Computer, JobOutcome Outcome, string Path, string Reason, long Bytes,
-    TimeSpan Duration, string Error) : IJobMessage, ISessionMessage;
+    TimeSpan Duration, string Error, RestoredContent? Restored = null) : IJobMessage, ISessionMessage;
+
+/// <summary>
+/// What a restore actually put on the partition: the full MD5 of the image bytes restored, the revision when the computer
+/// knows it (0 = the coordinator maps the sum), and whether the partition was written at all (a failure after writing began
+/// leaves it damaged).
+/// </summary>
+[Manifest("job.restored")]
+public sealed record RestoredContent(string FullSum, int Revision, bool PartitionWritten);
 
 /// <summary>Session → agent: the outcome is persisted; stop resending it.</summary>
 [Manifest("job.finished-ack")]

@@ -24,7 +24,7 @@ public sealed record ComputerJobStarted(
 [Manifest("session.job-finished")]
 public sealed record ComputerJobFinished(
     string SessionId, string Computer, JobOutcome Outcome, string Path, string Reason, long Bytes,
-    TimeSpan Duration, string Error, string By, DateTimeOffset At) : ISessionEvent;
+    TimeSpan Duration, string Error, string By, DateTimeOffset At, RestoredContent? Restored = null) : ISessionEvent;
 
 [Manifest("session.finished")]
 public sealed record SessionFinished(

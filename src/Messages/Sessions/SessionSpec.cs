@@ -38,4 +38,5 @@ public sealed record SessionTarget(
 public sealed record SessionPlan(
     SessionKind Kind, string Image, int ImageRevision, int Partition, string Repository, TransferMethod Method,
     string Master, CloneSource? Source, IReadOnlyList<SessionTarget> Targets,
-    IReadOnlyDictionary<string, TransferParameters> ParametersByClassroom, TimeSpan? OfflineTimeout = null);
+    IReadOnlyDictionary<string, TransferParameters> ParametersByClassroom, TimeSpan? OfflineTimeout = null,
+    IReadOnlyDictionary<string, int>? ImageRevisions = null); // full sum → revision of every content the image has had

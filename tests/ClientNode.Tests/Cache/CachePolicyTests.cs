@@ -15,25 +15,25 @@ public sealed class CachePolicyTests
         CachePolicy.Decide(kind, method, Repo, cache);
 
     [Fact]
-    public void Identical_cached_copy_by_sum_restores_from_the_cache_without_download()
+    public void Identical_cached_copy_by_full_sum_restores_from_the_cache_without_download()
     {
-        var decision = Decide(new CacheFacts(1024 * MiB, 10 * MiB, Cached(Repo.Sum, "whatever-full"), 0));
+        var decision = Decide(new CacheFacts(1024 * MiB, 10 * MiB, Cached("x", Repo.FullSum), 0));
         decision.Path.Should().Be(CachePath.FromCache);
         decision.Downloads.Should().BeFalse();
-        decision.Reason.Should().Contain("identical").And.Contain(".sum " + Repo.Sum);
+        decision.Reason.Should().Contain("identical").And.Contain(".full.sum " + Repo.FullSum);
     }
 
-    [Fact]
-    public void Torrent_compares_the_full_sum_not_the_tail_sum()
+    [Theory]
+    [InlineData(TransferMethod.Unicast)]
+    [InlineData(TransferMethod.Torrent)]
+    public void A_new_revision_with_the_same_size_and_last_MiB_is_downloaded_not_taken_from_the_cache(TransferMethod method)
     {
-        // Same last MiB, different content elsewhere: .sum matches, .full.sum does not.
+        // Same size, same last MiB (.sum), other content elsewhere: the full sum (the repository's revision) decides.
         var cache = new CacheFacts(1024 * MiB, 900 * MiB, Cached(Repo.Sum, "0123456789abcdef0123456789abcdef"), 0);
-        Decide(cache, method: TransferMethod.Unicast).Path.Should().Be(CachePath.FromCache);
-        var torrent = Decide(cache, method: TransferMethod.Torrent);
-        torrent.Path.Should().Be(CachePath.UpdateCacheThenRestore);
-        torrent.Reason.Should().Contain(".full.sum").And.Contain("differs");
-        Decide(new CacheFacts(1024 * MiB, 900 * MiB, Cached("x", Repo.FullSum), 0), method: TransferMethod.Torrent)
-            .Path.Should().Be(CachePath.FromCache);
+        var decision = Decide(cache, method: method);
+        decision.Path.Should().Be(CachePath.UpdateCacheThenRestore);
+        decision.Reason.Should().Contain(".full.sum").And.Contain("differs");
+        Decide(cache, SessionKind.UpdateCache, method).Path.Should().Be(CachePath.UpdateCacheOnly);
     }
 
     [Fact]
