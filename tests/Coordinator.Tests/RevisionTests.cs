@@ -59,7 +59,7 @@ public sealed class RevisionTests
     }
 
     private static SessionPlan Plan(int revision) => new(SessionKind.DeployImage, "big", revision, 1, "", TransferMethod.Unicast, "",
-        null, [], new Dictionary<string, TransferParameters>(), new Dictionary<string, int> { ["aaaa"] = 1, ["bbbb"] = 2 });
+        null, [], new Dictionary<string, TransferParameters>(), ImageRevisions: new Dictionary<string, int> { ["aaaa"] = 1, ["bbbb"] = 2 });
 
     private static ComputerJobFinished Finished(JobOutcome outcome, RestoredContent? restored, string path = "cache") =>
         new("s1", "pc01", outcome, path, "why", 10, TimeSpan.FromSeconds(1), outcome == JobOutcome.Failed ? "partclone.ext4 failed." : "",
