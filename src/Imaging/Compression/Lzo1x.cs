@@ -127,7 +127,14 @@ public static class Lzo1x
         }
         else
         {
-            for (int i = 0; i < length; i++) output[op++] = output[mPos++];
+            // An overlapping match repeats the last `distance` bytes: copy whole periods, doubling each time.
+            while (length > 0)
+            {
+                int n = Math.Min(op - mPos, length);
+                output.Slice(mPos, n).CopyTo(output[op..]);
+                op += n;
+                length -= n;
+            }
         }
     }
 
