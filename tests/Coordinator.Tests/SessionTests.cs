@@ -188,6 +188,21 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task An_image_linked_in_an_OU_sub_folder_is_sent_to_computers_with_its_folder()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, Unicast);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        (await host.Domain.AskAsync(new Messages.Images.DefineImage("win11", "Windows 11", "W11", 1, "NTFS", "repo1", "lab", "bob"))).Should().BeOfType<Accepted>();
+        (await host.Domain.AskAsync(new Messages.Images.LinkImageFile("win11", "repo1", "ou1", Scenario.Info, "sum", "full-1", "infohash", 1 << 20,
+            DateTimeOffset.UtcNow))).Should().BeOfType<Accepted>();
+        var agent = Agent(host, "pc01", RestoreKinds);
+
+        await StartAsync(host, Restore("pc01"));
+        agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5)).Spec.Should().Match<JobSpec>(s => s.Folder == "ou1" && s.Image == "win11" && s.Repository == "repo1");
+    }
+
+    [Fact]
     public async Task A_job_whose_computer_stays_offline_waits_then_fails_with_the_offline_limit()
     {
         using var store = JournalStore.Sqlite();

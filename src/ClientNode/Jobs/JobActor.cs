@@ -94,7 +94,7 @@ public sealed class JobActor : ReceiveActor
             return $"{Spec.Kind} by {Spec.Method.ToString().ToLowerInvariant()} is not available yet on this computer.";
         if (_settings.RepositoryAddress(Spec.Repository) is not { } address)
             return $"Computer {_settings.Computer} does not know where repository {Spec.Repository} is.";
-        _repository = new RepositoryClient(_settings.Http, Spec.Repository, address);
+        _repository = new RepositoryClient(_settings.Http, Spec.Repository, address) { Folder = Spec.Folder };
         return null;
     }
 

@@ -17,7 +17,11 @@ public sealed class RepositoryClient(HttpClient http, string repository, Uri bas
     public string Repository { get; } = repository;
     public Uri BaseAddress { get; } = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
 
-    public Uri ImageUri(string image, string suffix = "") => new(BaseAddress, $"images/{Uri.EscapeDataString(image)}.img{suffix}");
+    /// <summary>The OU sub-folder of the repository's images directory the image is in ("" = the top level).</summary>
+    public string Folder { get; init; } = "";
+
+    public Uri ImageUri(string image, string suffix = "") => new(BaseAddress,
+        $"images/{(Folder.Length > 0 ? Uri.EscapeDataString(Folder) + "/" : "")}{Uri.EscapeDataString(image)}.img{suffix}");
 
     /// <summary>The repository's copy of <paramref name="image"/>: size and sums; a <see cref="RepositoryException"/> when it does not serve it.</summary>
     public async Task<RepositoryImageFacts> DescribeAsync(string image, CancellationToken cancellationToken = default)

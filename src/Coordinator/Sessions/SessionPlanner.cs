@@ -110,7 +110,9 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
         };
         var imageName = r.Kind == SessionKind.CloneRemote ? source!.Kind == CloneSourceKind.Partition ? "" : source.Image : image!.Canonical;
         return new Result(new SessionPlan(r.Kind, imageName, image?.Revision ?? 0, partition, r.Repository ?? "", method, master, source,
-            targets, parameters, r.OfflineTimeoutSeconds is { } limit ? TimeSpan.FromSeconds(limit) : null, image?.Revisions), null);
+            targets, parameters, r.OfflineTimeoutSeconds is { } limit ? TimeSpan.FromSeconds(limit) : null,
+            image?.Copies.Where(c => c.Folder.Length > 0).DistinctBy(c => c.Repository).ToDictionary(c => c.Repository, c => c.Folder),
+            image?.Revisions), null);
     }
 
     /// <summary>A sentence when the image's file on the repository a computer would restore from is in error.</summary>

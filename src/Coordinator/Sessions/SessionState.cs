@@ -143,7 +143,8 @@ public sealed class SessionState
         var parameters = Plan.ParametersByClassroom[target.Classroom];
         var repository = Plan.Repository.Length > 0 ? Plan.Repository : target.Repository;
         return new JobSpec(Plan.Kind, target.Role, Plan.Image, Plan.ImageRevision, Plan.Partition, repository, Plan.Method,
-            parameters.Multicast, parameters.P2P, Plan.Master, Plan.Source);
+            parameters.Multicast, parameters.P2P, Plan.Master, Plan.Source,
+            Plan.Kind == SessionKind.CreateImage ? "" : Plan.Folders?.GetValueOrDefault(repository) ?? "");
     }
 
     private void Update(string computer, Func<JobView, JobView> change)

@@ -6,13 +6,14 @@ namespace OgActors.Messages.Sessions;
 /// <summary>
 /// What a computer is asked to do in a session. The agent chooses the concrete path (cache, direct, …)
 /// and reports it in <see cref="JobStarted"/>. A create-image job carries the <paramref name="UploadCapability"/> the
-/// coordinator signed for it (the repository refuses an upload without one); other jobs carry "".
+/// coordinator signed for it (the repository refuses an upload without one); other jobs carry "". <c>Folder</c>: the OU
+/// sub-folder of the repository's images directory that holds the image ("" = the top level), so the computer GETs <c>images/FOLDER/NAME.img</c>.
 /// </summary>
 [Manifest("job.spec")]
 public sealed record JobSpec(
     SessionKind Kind, JobRole Role, string Image, int ImageRevision, int Partition, string Repository,
     TransferMethod Method, MulticastSettings Multicast, P2PSettings P2P, string Master, CloneSource? Source,
-    string UploadCapability = "");
+    string Folder = "", string UploadCapability = "");
 
 /// <summary>
 /// The job protocol between a session and a computer's agent. A session sends <see cref="RunJob"/>

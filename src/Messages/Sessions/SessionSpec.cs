@@ -33,10 +33,12 @@ public sealed record SessionTarget(
 /// <param name="ImageRevision">The image's revision when the session was created (recorded on restored partitions).</param>
 /// <param name="Repository">The repository the command names ("" = each computer's assigned repository).</param>
 /// <param name="Master">The master computer of a remote clone, "" otherwise.</param>
+/// <param name="Folders">Where each repository holds the image: repository → OU sub-folder ("" or absent = the top level).</param>
 /// <param name="OfflineTimeout">How long a job may wait for an offline computer before it fails (null: the coordinator's default).</param>
 [Manifest("session.plan")]
 public sealed record SessionPlan(
     SessionKind Kind, string Image, int ImageRevision, int Partition, string Repository, TransferMethod Method,
     string Master, CloneSource? Source, IReadOnlyList<SessionTarget> Targets,
     IReadOnlyDictionary<string, TransferParameters> ParametersByClassroom, TimeSpan? OfflineTimeout = null,
+    IReadOnlyDictionary<string, string>? Folders = null,
     IReadOnlyDictionary<string, int>? ImageRevisions = null); // full sum → revision of every content the image has had

@@ -91,4 +91,20 @@ public sealed class JobCancelTests : RepositoryTestBase
         while (ProcessesNaming(device).Count > 0 && DateTime.UtcNow < until) await Task.Delay(50);
         ProcessesNaming(device).Should().BeEmpty("cancelling kills the restore tools");
     }
+
+    [Fact]
+    public async Task An_image_in_an_OU_sub_folder_is_restored_from_that_folder()
+    {
+        var (_, image) = await TestImages.Ext4Async(1);
+        await PublishAsync(image, "ubuntu", folder: "ou1");
+        var pc = Computer("pc08", 0, Http, Path.Combine(Scratch, "pc08-cache"));
+        var runner = Sys.ActorOf(JobRunnerActor.Props(pc));
+        var session = CreateTestProbe();
+        var job = Job("s1", "pc08", SessionKind.Restore, session.Ref);
+
+        runner.Tell(job with { Spec = job.Spec with { Folder = "ou1" } }, session.Ref);
+        var finished = session.FishForMessage<JobFinished>(m => m is JobFinished, Long);
+        finished.Outcome.Should().Be(JobOutcome.Succeeded, finished.Error);
+        Tools.CheckExt4AndReadFiles(pc.Partitions[1], Scratch).Should().BeEquivalentTo(await TestImages.SourceFilesAsync(1));
+    }
 }

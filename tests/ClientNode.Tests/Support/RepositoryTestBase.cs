@@ -103,19 +103,21 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     }
 
     /// <summary>Puts <paramref name="source"/> into the repository as NAME.img the safe way (temporary name, rename) and waits until it is served.</summary>
-    protected async Task<CatalogEntry> PublishAsync(string source, string name)
+    protected async Task<CatalogEntry> PublishAsync(string source, string name, string folder = "")
     {
-        var temporary = Path.Combine(ImagesDirectory, $"{name}.img.copying");
+        var directory = Path.Combine(ImagesDirectory, folder);
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $"{name}.img.copying");
         File.Copy(source, temporary, overwrite: true);
-        File.Move(temporary, Path.Combine(ImagesDirectory, $"{name}.img"), overwrite: true);
-        return await WaitServedAsync(name, Tools.Md5(source));
+        File.Move(temporary, Path.Combine(directory, $"{name}.img"), overwrite: true);
+        return await WaitServedAsync(name, Tools.Md5(source), folder: folder);
     }
 
     /// <summary>Waits until the repository serves <paramref name="name"/> (with full sum <paramref name="fullSum"/> when given).</summary>
-    protected async Task<CatalogEntry> WaitServedAsync(string name, string? fullSum = null, TimeSpan? within = null)
+    protected async Task<CatalogEntry> WaitServedAsync(string name, string? fullSum = null, TimeSpan? within = null, string folder = "")
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
-        var key = new ImageKey("", name);
+        var key = new ImageKey(folder, name);
         while (DateTime.UtcNow < deadline)
         {
             if (View.Servable(key) is { Sums: { } sums } entry && (fullSum is null || sums.FullSum == fullSum)) return entry;
