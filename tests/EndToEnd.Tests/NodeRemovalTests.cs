@@ -10,7 +10,8 @@ namespace OgActors.EndToEnd.Tests;
 
 /// <summary>
 /// A real og-coordinator and og-repository process: downing the repository (forced: it is reachable) ends its process
-/// with a non-zero exit and one sentence, so systemd restarts it, and its HTTP service no longer answers.
+/// with a non-zero exit and one sentence, so systemd restarts it, and its HTTP service no longer answers. Before that,
+/// the repository is listed by the coordinator within 2 s of joining.
 /// </summary>
 public sealed class NodeRemovalTests : IAsyncLifetime
 {
@@ -18,7 +19,7 @@ public sealed class NodeRemovalTests : IAsyncLifetime
     private readonly List<RealProcess> _processes = [];
 
     [Fact]
-    public async Task A_downed_repository_process_exits_non_zero_and_stops_serving()
+    public async Task A_joining_repository_is_listed_at_once_and_once_downed_its_process_exits_non_zero_and_stops_serving()
     {
         int coordinatorPort = FreePort(), repositoryPort = FreePort(), apiPort = FreePort(), httpPort = FreePort();
         const string token = "node-removal-test-token";
@@ -38,6 +39,14 @@ public sealed class NodeRemovalTests : IAsyncLifetime
             DateTime.UtcNow.Should().BeBefore(deadline, $"both nodes come up; coordinator:\n{coordinator.Output}\nrepository:\n{repository.Output}");
             await Task.Delay(500);
         }
+        // The repository is in the registry (`ogctl repo list`) within 2 s of being up, not only after the 30 s periodic announcement.
+        var up = DateTime.UtcNow;
+        while (!(await api.GetStringAsync("api/repositories")).Contains("\"repo1\""))
+        {
+            (DateTime.UtcNow - up).Should().BeLessThan(TimeSpan.FromSeconds(2), "a repository is listed within 2 s of joining");
+            await Task.Delay(100);
+        }
+
         using var web = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         (await web.GetAsync($"http://127.0.0.1:{httpPort}/images/none.img")).StatusCode.Should().Be(HttpStatusCode.NotFound, "the repository serves");
 

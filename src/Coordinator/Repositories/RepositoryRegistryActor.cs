@@ -1,3 +1,4 @@
+using Akka.Cluster;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
@@ -34,6 +35,7 @@ public sealed class RepositoryRegistryActor : ReceiveActor
         _mediator = mediator;
         _commandTimeout = commandTimeout;
         Receive<RepositoryAnnounced>(OnAnnounced);
+        Receive<ClusterEvent.MemberUp>(m => AskToAnnounce(m.Member));
         Receive<Terminated>(OnTerminated);
         Receive<SubscribeAck>(_ => _mediator.Tell(new Publish(Topics.RepositoryDiscovery, new RequestRepositoryAnnouncements(DateTimeOffset.UtcNow))));
         Receive<ListRepositories>(m => Sender.Tell(new RepositoryList(_repositories.Values
@@ -46,7 +48,24 @@ public sealed class RepositoryRegistryActor : ReceiveActor
         Receive<ImportImageInto>(OnImport);
     }
 
-    protected override void PreStart() => _mediator.Tell(new Subscribe(Topics.Repositories, Self));
+    protected override void PreStart()
+    {
+        _mediator.Tell(new Subscribe(Topics.Repositories, Self));
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberUp));
+    }
+
+    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+
+    /// <summary>
+    /// A repository member is up: ask its repository actor directly to announce itself to us. Its own first announcements
+    /// went out over DistributedPubSub before its node knew where this registry subscribed, and would otherwise be
+    /// repeated only by the periodic announcement (30 s).
+    /// </summary>
+    private void AskToAnnounce(Member member)
+    {
+        if (member.HasRole("repository"))
+            Context.ActorSelection(new RootActorPath(member.Address) / "user" / "repository").Tell(new RequestRepositoryAnnouncements(DateTimeOffset.UtcNow));
+    }
 
     private void OnAnnounced(RepositoryAnnounced announced)
     {

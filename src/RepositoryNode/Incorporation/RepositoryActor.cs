@@ -83,7 +83,11 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         Receive<Crashed>(m => OnFinished(new IncorporationOutcome.Rejected(m.Key, m.Stamp, m.Reason), crashed: true));
         Receive<AnnounceIfChanged>(_ => { if (_announceDue) Announce(); });
         Receive<AnnounceNow>(_ => Announce());
-        Receive<RequestRepositoryAnnouncements>(_ => Announce());
+        Receive<RequestRepositoryAnnouncements>(_ =>
+        {
+            Announce();
+            if (!Sender.IsNobody()) Sender.Tell(Announcement()); // straight to the registry that asked, not only by pubsub
+        });
         Receive<SubscribeAck>(_ => { });
         Receive<GetRepositoryCatalog>(m =>
         {
