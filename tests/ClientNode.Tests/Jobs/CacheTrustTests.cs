@@ -15,21 +15,9 @@ public sealed class CacheTrustTests : RepositoryTestBase
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
 
-    private JobRunnerSettings Computer(string name, int cacheMiB, int partitionMiB = TestImages.SizeMiB) =>
-        new(name, new Dictionary<int, string> { [1] = TestImages.TargetPartition(Scratch, $"{name}-p1", partitionMiB) },
-            new ImageCache(Path.Combine(Scratch, $"{name}-cache"), (long)cacheMiB << 20),
-            repository => repository == RepositoryName ? BaseUrl : null, Http, [new UnicastTransfer()], TimeSpan.FromMilliseconds(300))
-        {
-            Ledger = new PartitionLedger(Path.Combine(Scratch, $"{name}-{PartitionLedger.FileName}")),
-        };
-
-    private static RunJob Job(string session, string computer, IActorRef replyTo) =>
-        new(session, computer, new JobSpec(SessionKind.DeployImage, JobRole.Single, "ubuntu", 1, 1, RepositoryName, TransferMethod.Unicast,
-            new MulticastSettings(9000, "239.194.0.1", DuplexMode.Full, 100, 0, 60), new P2PSettings(P2PMode.Peer, 60), "", null), replyTo);
-
     private JobFinished Deploy(IActorRef runner, TestProbe session, string id, string computer)
     {
-        runner.Tell(Job(id, computer, session.Ref), session.Ref);
+        runner.Tell(UnicastJob(id, computer, SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
         var finished = session.FishForMessage<JobFinished>(m => m is JobFinished f && f.SessionId == id, Long);
         runner.Tell(new JobFinishedAck(id, computer));
         return finished;
@@ -40,7 +28,7 @@ public sealed class CacheTrustTests : RepositoryTestBase
     {
         var (_, image) = await TestImages.Ext4Async(1);
         await PublishAsync(image, "ubuntu");
-        var pc = Computer("pc02", 512);
+        var pc = ComputerSettings("pc02", 512);
         var runner = Sys.ActorOf(JobRunnerActor.Props(pc));
         var session = CreateTestProbe();
         Deploy(runner, session, "s1", "pc02").Outcome.Should().Be(JobOutcome.Succeeded);
@@ -76,7 +64,7 @@ public sealed class CacheTrustTests : RepositoryTestBase
     {
         var (_, image) = await TestImages.Ext4Async(1);
         await PublishAsync(image, "ubuntu");
-        var pc = Computer("pc03", 512, partitionMiB: 4);
+        var pc = ComputerSettings("pc03", 512, partitionMiB: 4);
         var before = Tools.Md5(pc.Partitions[1]);
         var runner = Sys.ActorOf(JobRunnerActor.Props(pc));
         var session = CreateTestProbe();

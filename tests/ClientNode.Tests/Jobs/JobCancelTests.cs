@@ -14,18 +14,6 @@ public sealed class JobCancelTests : RepositoryTestBase
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
 
-    private JobRunnerSettings Computer(string name, int cacheMiB, HttpClient http, string cacheDir) =>
-        new(name, new Dictionary<int, string> { [1] = TestImages.TargetPartition(Scratch, $"{name}-p1") },
-            cacheMiB > 0 ? new ImageCache(cacheDir, (long)cacheMiB << 20) : null,
-            repository => repository == RepositoryName ? BaseUrl : null, http, [new UnicastTransfer()], TimeSpan.FromMilliseconds(300))
-        {
-            Ledger = new PartitionLedger(Path.Combine(Scratch, $"{name}-{PartitionLedger.FileName}")),
-        };
-
-    private static RunJob Job(string session, string computer, SessionKind kind, IActorRef replyTo) =>
-        new(session, computer, new JobSpec(kind, JobRole.Single, "ubuntu", 1, 1, RepositoryName, TransferMethod.Unicast,
-            new MulticastSettings(9000, "239.194.0.1", DuplexMode.Full, 100, 0, 60), new P2PSettings(P2PMode.Peer, 60), "", null), replyTo);
-
     /// <summary>Processes whose command line names <paramref name="path"/> (the restore tools writing the partition file).</summary>
     private static List<int> ProcessesNaming(string path) =>
         [.. Directory.EnumerateDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit)).Select(int.Parse)
@@ -39,12 +27,12 @@ public sealed class JobCancelTests : RepositoryTestBase
         var size = new FileInfo(image).Length;
         var cacheDir = Path.Combine(Scratch, "pc06-cache");
         using var slow = new HttpClient(new SlowLink(8 << 20)) { Timeout = Timeout.InfiniteTimeSpan };
-        var pc = Computer("pc06", 512, slow, cacheDir);
+        var pc = ComputerSettings("pc06", 512, slow, cacheDir);
         var runner = Sys.ActorOf(JobRunnerActor.Props(pc));
         var session = CreateTestProbe();
 
-        runner.Tell(Job("s1", "pc06", SessionKind.UpdateCache, session.Ref), session.Ref);
-        runner.Tell(Job("queued", "pc06", SessionKind.UpdateCache, session.Ref), session.Ref);
+        runner.Tell(UnicastJob("s1", "pc06", SessionKind.UpdateCache, "ubuntu", session.Ref), session.Ref);
+        runner.Tell(UnicastJob("queued", "pc06", SessionKind.UpdateCache, "ubuntu", session.Ref), session.Ref);
         session.FishForMessage<JobQueued>(m => m is JobQueued { SessionId: "queued" }, Long);
         session.FishForMessage<JobProgress>(m => m is JobProgress p && p.Bytes > size / 4, Long);
         runner.Tell(new CancelJob("queued", "pc06"));
@@ -60,7 +48,7 @@ public sealed class JobCancelTests : RepositoryTestBase
         await Task.Delay(500);
         new ImageCache(cacheDir, 512L << 20).PartialBytes("ubuntu").Should().Be(partial, "nothing writes the cancelled download any more");
 
-        runner.Tell(Job("s2", "pc06", SessionKind.UpdateCache, session.Ref), session.Ref);
+        runner.Tell(UnicastJob("s2", "pc06", SessionKind.UpdateCache, "ubuntu", session.Ref), session.Ref);
         var resumed = session.FishForMessage<JobFinished>(m => m is JobFinished { SessionId: "s2" }, Long);
         resumed.Outcome.Should().Be(JobOutcome.Succeeded, resumed.Error);
         resumed.Reason.Should().Contain("Resumed at");
@@ -73,12 +61,12 @@ public sealed class JobCancelTests : RepositoryTestBase
         var (_, image) = await TestImages.Ext4Async(1);
         await PublishAsync(image, "ubuntu");
         using var slow = new HttpClient(new SlowLink(2 << 20)) { Timeout = Timeout.InfiniteTimeSpan };
-        var pc = Computer("pc07", 0, slow, Path.Combine(Scratch, "pc07-cache")); // no cache: direct unicast into the restore tools
+        var pc = ComputerSettings("pc07", 0, slow, Path.Combine(Scratch, "pc07-cache")); // no cache: direct unicast into the restore tools
         var runner = Sys.ActorOf(JobRunnerActor.Props(pc));
         var session = CreateTestProbe();
         var device = pc.Partitions[1];
 
-        runner.Tell(Job("s1", "pc07", SessionKind.Restore, session.Ref), session.Ref);
+        runner.Tell(UnicastJob("s1", "pc07", SessionKind.Restore, "ubuntu", session.Ref), session.Ref);
         session.FishForMessage<JobStarted>(m => m is JobStarted, Long).Path.Should().Be("direct unicast");
         session.FishForMessage<JobProgress>(m => m is JobProgress p && p.Bytes > 0, Long);
         var until = DateTime.UtcNow.AddSeconds(20);
@@ -97,10 +85,10 @@ public sealed class JobCancelTests : RepositoryTestBase
     {
         var (_, image) = await TestImages.Ext4Async(1);
         await PublishAsync(image, "ubuntu", folder: "ou1");
-        var pc = Computer("pc08", 0, Http, Path.Combine(Scratch, "pc08-cache"));
+        var pc = ComputerSettings("pc08", 0, Http, Path.Combine(Scratch, "pc08-cache"));
         var runner = Sys.ActorOf(JobRunnerActor.Props(pc));
         var session = CreateTestProbe();
-        var job = Job("s1", "pc08", SessionKind.Restore, session.Ref);
+        var job = UnicastJob("s1", "pc08", SessionKind.Restore, "ubuntu", session.Ref);
 
         runner.Tell(job with { Spec = job.Spec with { Folder = "ou1" } }, session.Ref);
         var finished = session.FishForMessage<JobFinished>(m => m is JobFinished, Long);

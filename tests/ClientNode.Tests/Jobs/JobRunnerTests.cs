@@ -15,22 +15,6 @@ public sealed class JobRunnerTests : RepositoryTestBase
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
 
-    private JobRunnerSettings Computer(string name, int cacheMiB, HttpClient? http = null, string? cacheDir = null)
-    {
-        var partition = TestImages.TargetPartition(Scratch, $"{name}-p1");
-        var cache = cacheMiB > 0 ? new ImageCache(cacheDir ?? Path.Combine(Scratch, $"{name}-cache"), (long)cacheMiB << 20) : null;
-        return new JobRunnerSettings(name, new Dictionary<int, string> { [1] = partition }, cache,
-            repository => repository == RepositoryName ? BaseUrl : null, http ?? Http, [new UnicastTransfer()], TimeSpan.FromMilliseconds(300))
-        {
-            Ledger = new PartitionLedger(Path.Combine(Scratch, $"{name}-{PartitionLedger.FileName}")),
-        };
-    }
-
-    /// <summary>The job as the coordinator's session sends it: a create-image job carries the capability it signs (UploadCapabilityIssuer).</summary>
-    private RunJob Job(string session, string computer, SessionKind kind, string image, IActorRef replyTo, int partition = 1) =>
-        new(session, computer, Issuer.Attach(session, computer, new JobSpec(kind, JobRole.Single, image, 1, partition, RepositoryName, TransferMethod.Unicast,
-            new MulticastSettings(9000, "239.194.0.1", DuplexMode.Full, 100, 0, 60), new P2PSettings(P2PMode.Peer, 60), "", null), DateTimeOffset.UtcNow), replyTo);
-
     private static JobFinished Finished(TestProbe session, TimeSpan? within = null) =>
         session.FishForMessage<JobFinished>(m => m is JobFinished, within ?? Long);
 
@@ -38,8 +22,8 @@ public sealed class JobRunnerTests : RepositoryTestBase
     public async Task Capture_on_one_computer_then_deploy_through_the_cache_on_another()
     {
         var (source, _) = await TestImages.Ext4Async(1);
-        var model = Computer("pc01", 0) with { Partitions = new Dictionary<int, string> { [1] = source } };
-        var pc02 = Computer("pc02", 512);
+        var model = ComputerSettings("pc01", 0) with { Partitions = new Dictionary<int, string> { [1] = source } };
+        var pc02 = ComputerSettings("pc02", 512);
         var modelRunner = Sys.ActorOf(JobRunnerActor.Props(model), "pc01-jobs");
         var runner = Sys.ActorOf(JobRunnerActor.Props(pc02), "pc02-jobs");
         var session = CreateTestProbe();
@@ -47,7 +31,7 @@ public sealed class JobRunnerTests : RepositoryTestBase
         Sys.EventStream.Subscribe(ended.Ref, typeof(JobRunnerActor.JobEnded));
 
         // Create image: pc01's partition 1 captured into repo1 as ubuntu.img.
-        modelRunner.Tell(Job("s1", "pc01", SessionKind.CreateImage, "ubuntu", session.Ref), session.Ref);
+        modelRunner.Tell(UnicastJob("s1", "pc01", SessionKind.CreateImage, "ubuntu", session.Ref), session.Ref);
         session.ExpectMsg<JobAccepted>();
         session.ExpectMsg<JobStarted>().Path.Should().Contain("capture");
         var captured = Finished(session);
@@ -58,7 +42,7 @@ public sealed class JobRunnerTests : RepositoryTestBase
         await WaitServedAsync("ubuntu");
 
         // Deploy: not cached yet → update the cache, then restore from it.
-        runner.Tell(Job("s2", "pc02", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
+        runner.Tell(UnicastJob("s2", "pc02", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
         session.ExpectMsg<JobAccepted>();
         var started = session.ExpectMsg<JobStarted>();
         started.Path.Should().Be("update cache + restore");
@@ -75,7 +59,7 @@ public sealed class JobRunnerTests : RepositoryTestBase
         // JobFinished is resent until acknowledged; a resent RunJob is answered, never run twice.
         Finished(session, TimeSpan.FromSeconds(3)).Should().Be(finished);
         session.Reply(new JobFinishedAck("s2", "pc02"));
-        runner.Tell(Job("s2", "pc02", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
+        runner.Tell(UnicastJob("s2", "pc02", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
         session.ExpectMsg<JobFinished>().Should().Be(finished);
         session.Reply(new JobFinishedAck("s2", "pc02"));
         // A resend already on its way when an ack arrived may still come; anything else (a second run) may not.
@@ -83,7 +67,7 @@ public sealed class JobRunnerTests : RepositoryTestBase
         late.Where(m => !Equals(m, finished)).Should().BeEmpty("the job ran once and its outcome stays the same");
 
         // A second deploy of the same image: the cached copy is identical, nothing is downloaded.
-        runner.Tell(Job("s3", "pc02", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
+        runner.Tell(UnicastJob("s3", "pc02", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
         session.ExpectMsg<JobAccepted>();
         var fromCache = session.ExpectMsg<JobStarted>();
         fromCache.Path.Should().Be("cache");
@@ -99,11 +83,11 @@ public sealed class JobRunnerTests : RepositoryTestBase
     {
         var (_, image) = await TestImages.Ext4Async(1);
         await PublishAsync(image, "ubuntu");
-        var pc04 = Computer("pc04", 1);
+        var pc04 = ComputerSettings("pc04", 1);
         var runner = Sys.ActorOf(JobRunnerActor.Props(pc04));
         var session = CreateTestProbe();
 
-        runner.Tell(Job("s1", "pc04", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
+        runner.Tell(UnicastJob("s1", "pc04", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
 
         session.ExpectMsg<JobAccepted>();
         var started = session.ExpectMsg<JobStarted>(Long);
@@ -121,27 +105,27 @@ public sealed class JobRunnerTests : RepositoryTestBase
     {
         var (_, image) = await TestImages.Ext4Async(1);
         await PublishAsync(image, "ubuntu");
-        var pc = Computer("pc05", 512, http: new HttpClient(new SlowLink(4 << 20)) { Timeout = Timeout.InfiniteTimeSpan });
+        var pc = ComputerSettings("pc05", 512, http: new HttpClient(new SlowLink(4 << 20)) { Timeout = Timeout.InfiniteTimeSpan });
         var runner = Sys.ActorOf(JobRunnerActor.Props(pc));
         var session = CreateTestProbe();
 
-        runner.Tell(Job("bad", "pc05", SessionKind.DeployImage, "ubuntu", session.Ref, partition: 7), session.Ref);
+        runner.Tell(UnicastJob("bad", "pc05", SessionKind.DeployImage, "ubuntu", session.Ref, partition: 7), session.Ref);
         var bad = session.FishForMessage<JobFinished>(m => m is JobFinished { SessionId: "bad" });
         bad.Outcome.Should().Be(JobOutcome.Failed);
         bad.Error.Should().Be("Computer pc05 has no partition 7.");
         runner.Tell(new JobFinishedAck("bad", "pc05"));
 
-        runner.Tell(Job("missing", "pc05", SessionKind.DeployImage, "nosuch", session.Ref), session.Ref);
+        runner.Tell(UnicastJob("missing", "pc05", SessionKind.DeployImage, "nosuch", session.Ref), session.Ref);
         session.FishForMessage<JobFinished>(m => m is JobFinished { SessionId: "missing" }).Error.Should().Contain("does not serve image nosuch");
         runner.Tell(new JobFinishedAck("missing", "pc05"));
 
-        runner.Tell(Job("other", "pc99", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
+        runner.Tell(UnicastJob("other", "pc99", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
         session.FishForMessage<JobFinished>(m => m is JobFinished { SessionId: "other" }).Error.Should().Be("This agent is computer pc05, not pc99.");
         runner.Tell(new JobFinishedAck("other", "pc99"));
 
-        runner.Tell(Job("long", "pc05", SessionKind.UpdateCache, "ubuntu", session.Ref), session.Ref);
+        runner.Tell(UnicastJob("long", "pc05", SessionKind.UpdateCache, "ubuntu", session.Ref), session.Ref);
         session.FishForMessage<JobAccepted>(m => m is JobAccepted { SessionId: "long" });
-        runner.Tell(Job("next", "pc05", SessionKind.Restore, "ubuntu", session.Ref), session.Ref);
+        runner.Tell(UnicastJob("next", "pc05", SessionKind.Restore, "ubuntu", session.Ref), session.Ref);
         session.FishForMessage<JobQueued>(m => m is JobQueued { SessionId: "next" }).Reason.Should().Contain("busy with session long");
         session.FishForMessage<JobFinished>(m => m is JobFinished { SessionId: "long" }, Long).Path.Should().Be("update cache");
         session.FishForMessage<JobStarted>(m => m is JobStarted { SessionId: "next" }, Long).Path.Should().Be("cache");
@@ -162,9 +146,9 @@ public sealed class JobRunnerTests : RepositoryTestBase
         try
         {
             using var slow = new HttpClient(new SlowLink(8 << 20)) { Timeout = Timeout.InfiniteTimeSpan };
-            var pc03 = Computer("pc03", 512, slow, cacheDir);
+            var pc03 = ComputerSettings("pc03", 512, slow, cacheDir);
             var session = CreateTestProbe(firstLife);
-            firstLife.ActorOf(JobRunnerActor.Props(pc03)).Tell(Job("s1", "pc03", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
+            firstLife.ActorOf(JobRunnerActor.Props(pc03)).Tell(UnicastJob("s1", "pc03", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
             session.FishForMessage<JobProgress>(m => m is JobProgress p && p.Bytes > size / 3, Long);
         }
         finally
@@ -176,9 +160,9 @@ public sealed class JobRunnerTests : RepositoryTestBase
         partial.Should().BeGreaterThan(size / 3).And.BeLessThan(size);
 
         // Restarted: the session sends the same RunJob again; the download resumes from the partial copy.
-        var restarted = Computer("pc03", 512, cacheDir: cacheDir);
+        var restarted = ComputerSettings("pc03", 512, cacheDir: cacheDir);
         var again = CreateTestProbe();
-        Sys.ActorOf(JobRunnerActor.Props(restarted)).Tell(Job("s1", "pc03", SessionKind.DeployImage, "ubuntu", again.Ref), again.Ref);
+        Sys.ActorOf(JobRunnerActor.Props(restarted)).Tell(UnicastJob("s1", "pc03", SessionKind.DeployImage, "ubuntu", again.Ref), again.Ref);
         again.ExpectMsg<JobAccepted>();
         again.ExpectMsg<JobStarted>(Long).Reason.Should().Contain("partly in the cache");
         var finished = Finished(again);

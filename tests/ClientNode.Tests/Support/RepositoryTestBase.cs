@@ -6,6 +6,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using OgActors.ClientNode.Transfers;
+using OgActors.Messages.Sessions;
+using OgActors.Messages.Classrooms;
+using OgActors.ClientNode.Jobs;
+using OgActors.ClientNode.Computer;
+using OgActors.ClientNode.Cache;
 using OgActors.Coordinator.Repositories;
 using OgActors.Coordinator.Sessions;
 using OgActors.Hosting.Serialization;
@@ -56,6 +61,27 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     public UploadCapabilityIssuer Issuer => new(Uploads);
     /// <summary>The repository's copy of the coordinators' secrets, received over the cluster.</summary>
     public UploadKeys Keys { get; } = new();
+
+    /// <summary>
+    /// A computer's job runner against this repository: partition 1 a fresh target file of <paramref name="partitionMiB"/>,
+    /// a cache of <paramref name="cacheMiB"/> (0 = none) in <paramref name="cacheDir"/>, its partition ledger in the scratch folder.
+    /// </summary>
+    protected JobRunnerSettings ComputerSettings(string name, int cacheMiB, HttpClient? http = null, string? cacheDir = null,
+        int partitionMiB = TestImages.SizeMiB)
+    {
+        var partition = TestImages.TargetPartition(Scratch, $"{name}-p1", partitionMiB);
+        var cache = cacheMiB > 0 ? new ImageCache(cacheDir ?? Path.Combine(Scratch, $"{name}-cache"), (long)cacheMiB << 20) : null;
+        return new JobRunnerSettings(name, new Dictionary<int, string> { [1] = partition }, cache,
+            repository => repository == RepositoryName ? BaseUrl : null, http ?? Http, [new UnicastTransfer()], TimeSpan.FromMilliseconds(300))
+        {
+            Ledger = new PartitionLedger(Path.Combine(Scratch, $"{name}-{PartitionLedger.FileName}")),
+        };
+    }
+
+    /// <summary>A unicast job as the coordinator's session sends it: a create-image job carries the capability it signs (UploadCapabilityIssuer).</summary>
+    protected RunJob UnicastJob(string session, string computer, SessionKind kind, string image, IActorRef replyTo, int partition = 1) =>
+        new(session, computer, Issuer.Attach(session, computer, new JobSpec(kind, JobRole.Single, image, 1, partition, RepositoryName, TransferMethod.Unicast,
+            new MulticastSettings(9000, "239.194.0.1", DuplexMode.Full, 100, 0, 60), new P2PSettings(P2PMode.Peer, 60), "", null), DateTimeOffset.UtcNow), replyTo);
 
     /// <summary>The capability the coordinator issues for a create-image job uploading <paramref name="image"/> here.</summary>
     protected string CapabilityFor(string image, string computer = "pc01", string session = "S1") =>
