@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using OgActors.Coordinator.Sessions;
 using OgActors.Coordinator.Tests.Support;
+using OgActors.Messages.Classrooms;
 using OgActors.Messages.Common;
 using OgActors.Messages.Sessions;
 
@@ -226,6 +227,29 @@ public sealed class SessionTests
         done.Outcome.Should().Be(SessionOutcome.Failed);
         done.Jobs[0].Should().Match<JobView>(j => j.Status == JobStatus.Failed && j.Error == "pc01 was offline for 2 s (pc01 is offline).");
         done.Jobs[1].Should().Match<JobView>(j => j.Status == JobStatus.Failed && j.Error == "pc02 was offline for 2 s (pc02 went offline during the job).");
+    }
+
+    [Fact]
+    public async Task Removing_a_computer_from_its_classroom_ends_its_pending_jobs_with_that_reason()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, Unicast);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var agent = Agent(host, "pc02", RestoreKinds); // pc01 has no agent: its job waits for it
+
+        var id = await StartAsync(host, Restore("pc01", "pc02"));
+        (await AwaitSessionAsync(host, id, v => v.Jobs[0].Status == JobStatus.Waiting)).Jobs[0].Waiting.Should().Be("pc01 is offline");
+        var job = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+
+        (await host.Domain.RemoveComputerAsync(new RemoveComputer("lab", "pc01", "carol"))).Should().BeOfType<Accepted>();
+        (await AwaitSessionAsync(host, id, v => v.Jobs[0].Status == JobStatus.Failed)).Jobs[0].Error
+            .Should().Be("pc01 was removed from classroom lab by carol.");
+
+        Reply(job, agent, new JobAccepted(id, "pc02"), new JobStarted(id, "pc02", "direct", "no cache"),
+            new JobFinished(id, "pc02", JobOutcome.Succeeded, "direct", "no cache", 10, TimeSpan.FromSeconds(1), ""));
+        var done = await AwaitSessionAsync(host, id, v => v.Outcome is not null);
+        done.Outcome.Should().Be(SessionOutcome.PartlySucceeded, "the other computer's job was not affected");
     }
 
     [Fact]

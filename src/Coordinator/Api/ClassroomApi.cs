@@ -41,7 +41,7 @@ public static class ClassroomApi
         });
 
         api.MapPost("/classrooms/{name}/computers/{computer}/remove", async (CoordinatorDomain d, string name, string computer, HttpContext http) =>
-            DomainApi.Reply(await d.AskAsync(new RemoveComputer(name, computer, DomainApi.Identity(http)), http.RequestAborted)));
+            DomainApi.Reply(await d.RemoveComputerAsync(new RemoveComputer(name, computer, DomainApi.Identity(http)), http.RequestAborted)));
 
         api.MapPost("/classrooms/{name}/multicast", async (CoordinatorDomain d, string name, HttpContext http) =>
         {

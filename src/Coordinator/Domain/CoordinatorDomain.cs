@@ -78,6 +78,17 @@ public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry
         return await AskAsync(cmd, cancel);
     }
 
+    /// <summary>
+    /// Removes a computer from its classroom; its jobs that have not started yet (queued behind another session, or
+    /// waiting for it to come online) then end with that reason instead of waiting for a computer no longer in the room.
+    /// </summary>
+    public async Task<object> RemoveComputerAsync(RemoveComputer cmd, CancellationToken cancel = default)
+    {
+        var reply = await AskAsync(cmd, cancel);
+        if (reply is Accepted) registry.Get<JobDispatcherKey>().Tell(new ComputerRemovedFromClassroom(cmd.Name, cmd.Classroom, cmd.By));
+        return reply;
+    }
+
     private async Task<IEnumerable<T>> Views<T>(string prefix, Func<string, Task<T?>> view, CancellationToken cancel) where T : class
     {
         var ids = await _journal.CurrentPersistenceIds()

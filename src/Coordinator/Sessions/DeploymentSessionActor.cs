@@ -166,7 +166,8 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void Finished(JobFinished m) => Finished(m, m.Reason == "not available yet" ? "coordinator" : null);
+    /// <summary>A job's end; the dispatcher's own verdicts (a kind the agent cannot run, a computer removed from its classroom) are the coordinator's.</summary>
+    private void Finished(JobFinished m) => Finished(m, m.Reason is "not available yet" or "removed from its classroom" ? "coordinator" : null);
 
     private void Finished(JobFinished m, string? decidedBy)
     {

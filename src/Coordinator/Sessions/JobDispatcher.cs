@@ -32,6 +32,7 @@ public sealed class JobDispatcher : ReceiveActor
         Receive<CancelJob>(Cancel);
         Receive<AgentAvailable>(Online);
         Receive<AgentGone>(Offline);
+        Receive<ComputerRemovedFromClassroom>(Removed);
         Receive<JobFinishedAck>(_ => { });
         Receive<Akka.Cluster.Tools.PublishSubscribe.SubscribeAck>(_ => { });
     }
@@ -121,6 +122,15 @@ public sealed class JobDispatcher : ReceiveActor
             job.ReplyTo.Tell(new JobQueued(job.SessionId, m.Computer, $"{m.Computer} went offline during the job", Offline: true));
         foreach (var queued in _waiting.GetValueOrDefault(m.Computer) ?? [])
             queued.ReplyTo.Tell(new JobQueued(queued.SessionId, m.Computer, $"{m.Computer} is offline", Offline: true));
+    }
+
+    /// <summary>The computer left its classroom: every job of it that has not started ends, failed, with that reason.</summary>
+    private void Removed(ComputerRemovedFromClassroom m)
+    {
+        foreach (var pending in _waiting.GetValueOrDefault(m.Computer) ?? [])
+            pending.ReplyTo.Tell(new JobFinished(pending.SessionId, m.Computer, JobOutcome.Failed, "", "removed from its classroom", 0, TimeSpan.Zero,
+                $"{m.Computer} was removed from classroom {m.Classroom} by {m.By}."));
+        _waiting.Remove(m.Computer);
     }
 
     private void TryStartNext(string pc)

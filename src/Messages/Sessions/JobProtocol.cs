@@ -89,6 +89,10 @@ public sealed record ReleaseComputer(string SessionId, string Computer) : IJobMe
 [Manifest("job.agent-available")]
 public sealed record AgentAvailable(string Computer, IActorRef Agent, IReadOnlyList<string> JobKinds) : IOgMessage;
 
+/// <summary>Coordinator → dispatcher: an operator removed the computer from its classroom; its jobs not yet started end.</summary>
+[Manifest("job.computer-removed")]
+public sealed record ComputerRemovedFromClassroom(string Computer, string Classroom, string By) : IOgMessage;
+
 /// <summary>The computer registry → dispatcher: the computer's agent went away.</summary>
 [Manifest("job.agent-gone")]
 public sealed record AgentGone(string Computer) : IOgMessage;
