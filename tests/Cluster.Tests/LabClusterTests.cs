@@ -198,6 +198,26 @@ public sealed class LabClusterTests(LabFixture fixture, Xunit.Abstractions.ITest
     }
 
     [Fact]
+    public async Task Computer_show_warns_when_the_classroom_records_another_mac_or_cache_size_than_the_computer_reports()
+    {
+        var env = new Dictionary<string, string> { ["OG_LAB"] = fixture.DataDir };
+        await Eventually.Within(TimeSpan.FromSeconds(15), async () => (await _lab.ComputersAsync()).Any(c => c.Name == "pc03" && c.Online), "pc03 online");
+        (await Ogctl.RunAsync(env, "classroom", "define", "mismatch", "--network", "127.0.0.0/24")).ExitCode.Should().Be(0);
+        var add = await Ogctl.RunAsync(env, "classroom", "add-computer", "mismatch", "--name", "pc03", "--ip", "127.0.0.1",
+            "--mac", "02:0a:c7:00:00:99", "--cache-size", "7GiB");
+        add.ExitCode.Should().Be(0, add.Error);
+
+        var show = await Ogctl.RunAsync(env, "computer", "show", "pc03", "--json");
+        show.ExitCode.Should().Be(0, show.Error);
+        using var json = JsonDocument.Parse(show.Out);
+        var warnings = json.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToList();
+        warnings.Should().HaveCount(2);
+        warnings[0].Should().StartWith("Classroom mismatch records MAC 02:0a:c7:00:00:99 for pc03, but the computer reports ");
+        warnings[1].Should().StartWith("Classroom mismatch records a cache of 7 GiB for pc03, but the computer reports ").And.EndWith("the computer's own cache decides.");
+        (await Ogctl.RunAsync(env, "computer", "show", "pc03")).Out.Should().Contain("warning:").And.Contain("records MAC 02:0a:c7:00:00:99");
+    }
+
+    [Fact]
     public async Task Cluster_operations_that_would_wedge_the_cluster_are_refused_without_force()
     {
         var env = new Dictionary<string, string> { ["OG_LAB"] = fixture.DataDir };

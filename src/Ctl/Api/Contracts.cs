@@ -16,4 +16,4 @@ public sealed record CachedImage(string Name, long SizeBytes, string Sum, string
 
 public sealed record Computer(
     string Name, string Ip, string Mac, bool Online, DateTimeOffset Since, string OfflineReason,
-    IReadOnlyList<Partition> Partitions, Cache Cache, string? Agent);
+    IReadOnlyList<Partition> Partitions, Cache Cache, string? Agent, IReadOnlyList<string>? Warnings = null);

@@ -41,6 +41,8 @@ public static class ComputerCommands
                 : "no cache");
             foreach (var i in c.Cache.Images ?? [])
                 ctx.Output.Line(Markup.Escape($"  cached {i.Name}: {CtlOutput.Bytes(i.SizeBytes)}, sum {i.Sum}, full sum {i.FullSum}"));
+            foreach (var w in c.Warnings ?? [])
+                ctx.Output.Line($"[yellow]warning:[/] {Markup.Escape(w)}");
         });
 
         return new Command("computer", "the computers (client agents) known to the coordinator") { list, show };
