@@ -45,8 +45,10 @@ public sealed class JobActor : ReceiveActor
             if (done.Note.Length > 0) _reason = $"{_reason} {done.Note}";
             Finish(JobOutcome.Succeeded, done.Bytes, "", done.Restored);
         });
+        // A PipelineRefusedException is by definition a refusal before anything was written (e.g. the direct path's size check).
         Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, Sentence(failure.Cause),
-            _writing ? new RestoredContent("", 0, PartitionWritten: true) : Spec.Kind == SessionKind.UpdateCache ? null : new RestoredContent("", 0, false)));
+            _writing && Unwrap(failure.Cause) is not PipelineRefusedException ? new RestoredContent("", 0, PartitionWritten: true)
+            : Spec.Kind == SessionKind.UpdateCache ? null : new RestoredContent("", 0, false)));
     }
 
     public static Props Props(RunJob job, JobRunnerSettings settings) => Akka.Actor.Props.Create(() => new JobActor(job, settings));
@@ -180,12 +182,13 @@ public sealed class JobActor : ReceiveActor
         Context.Stop(Self);
     }
 
-    private static string Sentence(Exception e) => e switch
+    private static string Sentence(Exception e) => Unwrap(e) switch
     {
-        AggregateException { InnerExceptions.Count: 1 } a => Sentence(a.InnerException!),
         OperationCanceledException => "The job was cancelled.",
-        _ => e.Message,
+        var cause => cause.Message,
     };
+
+    private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerException!) : e;
 
     /// <summary>An IProgress that calls back on the reporting thread (the actor receives a message; no SynchronizationContext needed).</summary>
     private sealed class Progress(Action<TransferProgress> report) : IProgress<TransferProgress>

@@ -77,4 +77,23 @@ public sealed class CacheTrustTests : RepositoryTestBase
         Tools.Md5(pc.Partitions[1]).Should().Be(before);
         pc.Ledger!.Read().Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task A_direct_restore_refused_for_a_too_small_partition_records_it_untouched_not_damaged()
+    {
+        var (_, image) = await TestImages.Ext4Async(1);
+        await PublishAsync(image, "ubuntu");
+        var pc = ComputerSettings("pc04", 0, partitionMiB: 4); // no cache: the direct path, whose size check is the restore's own
+        var before = Tools.Md5(pc.Partitions[1]);
+        var runner = Sys.ActorOf(JobRunnerActor.Props(pc));
+        var session = CreateTestProbe();
+
+        var finished = Deploy(runner, session, "s1", "pc04");
+        finished.Outcome.Should().Be(JobOutcome.Failed);
+        finished.Path.Should().Be("direct unicast");
+        finished.Error.Should().Contain("nothing was written");
+        finished.Restored!.PartitionWritten.Should().BeFalse("a refusal before writing leaves the partition as it was");
+        Tools.Md5(pc.Partitions[1]).Should().Be(before);
+        pc.Ledger!.Read().Should().BeEmpty();
+    }
 }
