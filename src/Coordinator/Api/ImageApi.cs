@@ -9,7 +9,10 @@ namespace OgActors.Coordinator.Api;
 public sealed record DefineImageBody(
     string? Canonical, string? DisplayName, string? SoftwareProfile, int? Partition, string? PartitionType, string? Repository, string? Comments);
 
-/// <summary>The image object palette: <c>GET/POST /images</c>, <c>GET /images/{canonical}</c>, <c>POST /images/{canonical}/delete</c>.</summary>
+/// <summary>
+/// The image object palette: <c>GET/POST /images</c>, <c>GET /images/{canonical}</c>, <c>POST /images/{canonical}/delete</c>.
+/// A definition on a repository that has never announced itself is refused (400, one sentence), nothing persisted.
+/// </summary>
 public static class ImageApi
 {
     public static void Map(IEndpointRouteBuilder api)
@@ -24,7 +27,7 @@ public static class ImageApi
             var (b, error) = await DomainApi.BodyAsync<DefineImageBody>(http);
             if (error is not null) return error;
             if (Images.ImageRules.CheckCanonical(b!.Canonical) is { } bad) return DomainApi.Error(400, bad);
-            return DomainApi.Reply(await d.AskAsync(new DefineImage(b.Canonical!, b.DisplayName ?? "", b.SoftwareProfile ?? "", b.Partition ?? 0,
+            return DomainApi.Reply(await d.DefineImageAsync(new DefineImage(b.Canonical!, b.DisplayName ?? "", b.SoftwareProfile ?? "", b.Partition ?? 0,
                 b.PartitionType ?? "", b.Repository ?? "", b.Comments ?? "", DomainApi.Identity(http)), http.RequestAborted));
         });
 

@@ -5,18 +5,27 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using OgActors.Coordinator.Audit;
+using OgActors.Coordinator.Computers;
+using OgActors.Coordinator.Images;
+using OgActors.Coordinator.Repositories;
 using OgActors.Coordinator.Sessions;
 using OgActors.Messages;
 using OgActors.Messages.Classrooms;
 using OgActors.Messages.Common;
+using OgActors.Messages.Computers;
 using OgActors.Messages.Images;
+using OgActors.Messages.Repositories;
 using OgActors.Messages.Sessions;
 
 namespace OgActors.Coordinator.Domain;
 
 /// <summary>
 /// The coordinator domain as the API sees it: ask an entity, list entities (persistence ids by prefix, then
-/// each entity's own view), plan and start sessions, read the audit timeline.
+/// each entity's own view), plan and start sessions, read the audit timeline; and what the computer registry (the
+/// computers' reported inventories) and the repository registry (the repositories' announcements) know, which the
+/// session planner and image definitions check commands against. Every coordinator runs both registries
+/// (<see cref="Hosting.CoordinatorModules.Default"/>); a host composed without one (the session benchmark) gets null from
+/// <see cref="ComputersAsync"/> / <see cref="RepositoriesAsync"/> and plans without those checks.
 /// </summary>
 public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry, string readJournalPluginId)
 {
@@ -61,6 +70,32 @@ public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry
 
     public async Task<IReadOnlyList<SessionView>> ListSessionsAsync(CancellationToken cancel = default) =>
         (await Views(PersistenceIds.SessionPrefix, id => SessionAsync(id, cancel), cancel)).OrderByDescending(s => s.CreatedAt).ToList();
+
+    /// <summary>Every computer the registry knows (its last reported inventory, online or not); null when this host runs no computer registry.</summary>
+    public async Task<IReadOnlyList<ComputerStatus>?> ComputersAsync(CancellationToken cancel = default) =>
+        registry.TryGet<ComputerRegistry>(out var computers)
+            ? (await computers.Ask<ComputerList>(new ListComputers(), AskTimeout, cancel)).Computers
+            : null;
+
+    /// <summary>Every repository that has announced itself (computers' caches included); null when this host runs no repository registry.</summary>
+    public async Task<IReadOnlyList<RepositoryStatus>?> RepositoriesAsync(CancellationToken cancel = default) =>
+        registry.TryGet<RepositoryRegistryActor>(out var repositories)
+            ? (await repositories.Ask<RepositoryList>(new ListRepositories(), AskTimeout, cancel)).Repositories
+            : null;
+
+    /// <summary>
+    /// Defines an image object after checking its fields and that its repository exists (has announced itself to the
+    /// coordinator) and is not a computer's cache; nothing is persisted when it is refused.
+    /// </summary>
+    public async Task<object> DefineImageAsync(DefineImage cmd, CancellationToken cancel = default)
+    {
+        if (ImageRules.Check(cmd) is { } bad) return new Refused(bad);
+        IReadOnlyList<RepositoryStatus>? repositories;
+        try { repositories = await RepositoriesAsync(cancel); }
+        catch (AskTimeoutException) { return new Refused("The repository registry did not answer in time; try again."); }
+        if (repositories is not null && RepositoryCheck.CheckDefinable(repositories, cmd.Repository) is { } unknown) return new Refused(unknown);
+        return await AskAsync(cmd, cancel);
+    }
 
     /// <summary>The classroom and record of a computer, searched in every classroom (names are unique across classrooms).</summary>
     public async Task<(ClassroomView Room, ComputerRecord Computer)?> FindComputerAsync(string name, CancellationToken cancel = default)

@@ -13,7 +13,8 @@ namespace OgActors.Coordinator.Domain;
 /// <summary>
 /// The coordinator's domain as a module of the coordinator host: classroom, image and session entities, the job dispatcher
 /// and its bridge to the computer registry, the repository file linker, the audit tagging of the journal, and the
-/// classroom / image / session / audit API palettes. Add it after <see cref="ComputerRegistryModule"/>.
+/// classroom / image / session / audit API palettes. Add it after <see cref="ComputerRegistryModule"/>. The bridge tells the
+/// dispatcher where each online computer's agent is and no job kinds: what a computer runs is what its own runner announces.
 /// </summary>
 public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : ICoordinatorModule
 {
@@ -26,7 +27,7 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
         var sessions = WithConfiguration(_sessions, services.GetService<Akka.Configuration.Config>());
         akka.AddCoordinatorDomain(sessions with { Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>() })
             .WithActors((system, registry) => system.ActorOf(AgentPresenceBridge.Props(registry.Get<ComputerRegistry>(),
-                registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, [.. _sessions.AvailableJobKinds]), "agent-presence-bridge"));
+                registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, []), "agent-presence-bridge"));
     }
 
     /// <summary>The session settings with <c>og.coordinator.sessions.offline-timeout</c> from the node's configuration, when set.</summary>

@@ -2,8 +2,6 @@ using OgActors.Coordinator.Api;
 using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Domain;
 using OgActors.Coordinator.Repositories;
-using OgActors.Coordinator.Sessions;
-using OgActors.Messages.Sessions;
 
 namespace OgActors.Coordinator.Hosting;
 
@@ -18,6 +16,6 @@ public static class CoordinatorModules
         new ClusterApiModule(),
         new ComputerRegistryModule(),
         new RepositoryRegistryModule(),
-        new CoordinatorDomainModule(new SessionSettings { AvailableJobKinds = JobKinds.ThisRelease.ToHashSet() }),
+        new CoordinatorDomainModule(), // which jobs a computer runs is what its agent announces (JobDispatcher)
     ];
 }

@@ -109,7 +109,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         {
             var job = _state.Job(target.Computer)!;
             if (SessionState.IsEnded(job.Status) || _acknowledged.Contains(target.Computer) || _finishing.Contains(target.Computer)) continue;
-            var spec = _settings.Uploads?.Attach(_id, target.Computer, _state.SpecFor(target), DateTimeOffset.UtcNow) ?? _state.SpecFor(target);
+            var spec = _settings.Uploads?.Attach(_id, target, _state.SpecFor(target), DateTimeOffset.UtcNow) ?? _state.SpecFor(target);
             _dispatcher.Tell(new DispatchJob(new RunJob(_id, target.Computer, spec, _replyTo)));
         }
     }

@@ -10,15 +10,22 @@ namespace OgActors.Coordinator.Sessions;
 /// <see cref="JobKinds.AgentsTopic"/> or on this node's EventStream)
 /// and enforces <b>one job at a time per computer</b>: a job for a busy or offline computer is <b>queued</b>
 /// (first come, first served) and its session told why; it is forwarded when the computer is free and online.
-/// A job the computer's agent cannot run fails at once with a "not available yet" reason. Its state is not
-/// persisted: after a restart, sessions send their unfinished jobs again and rebuild it.
+/// <para><b>Capabilities decide dispatch.</b> Each computer's job runner announces the job kinds it can run
+/// (<see cref="AgentAvailable.JobKinds"/>, e.g. "Restore/Unicast"; "Restore/Multicast" only where udpcast is installed); the
+/// dispatcher keeps the last announcement of every computer (also while it is offline) and sends a job only to a computer
+/// whose agent announced its kind. A job of a kind the agent did not announce fails at once for that computer, reason
+/// "not available yet", with a sentence naming the kind it lacks. An <see cref="AgentAvailable"/> with no job kinds (the
+/// computer registry's presence, through <see cref="AgentPresenceBridge"/>) says where the agent is, not what it runs:
+/// until the computer's runner has announced itself its jobs wait (as offline, so the offline limit applies).</para>
+/// Its state is not persisted: after a restart, sessions send their unfinished jobs again and rebuild it, and the
+/// runners' periodic announcements bring back what each computer runs.
 /// </summary>
 public sealed class JobDispatcher : ReceiveActor
 {
-    private sealed record Agent(IActorRef Ref, IReadOnlySet<string> JobKinds);
-
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, Agent> _agents = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IActorRef> _agents = new(StringComparer.OrdinalIgnoreCase);
+    // What each computer's runner last announced it can run; kept while the computer is offline (a restarted runner announces again).
+    private readonly Dictionary<string, IReadOnlySet<string>> _announced = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, RunJob> _running = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<RunJob>> _waiting = new(StringComparer.OrdinalIgnoreCase);
 
@@ -54,7 +61,7 @@ public sealed class JobDispatcher : ReceiveActor
             if (current.SessionId == job.SessionId)
             {
                 _running[pc] = job; // a resend (e.g. after a restart): the agent reports where it is
-                if (_agents.TryGetValue(pc, out var agent)) agent.Ref.Tell(job);
+                if (_agents.TryGetValue(pc, out var agent)) agent.Tell(job);
                 else job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline", Offline: true));
                 return;
             }
@@ -68,6 +75,12 @@ public sealed class JobDispatcher : ReceiveActor
             job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline", Offline: true));
             return;
         }
+        if (!_announced.ContainsKey(pc))
+        {
+            Enqueue(job); // online, but its runner has not said yet what it can run
+            job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, NotAnnounced(pc), Offline: true));
+            return;
+        }
         if (_waiting.TryGetValue(pc, out var queue) && queue.Count > 0 && queue[0].SessionId != job.SessionId)
         {
             Enqueue(job); // others came first
@@ -79,19 +92,35 @@ public sealed class JobDispatcher : ReceiveActor
         Run(job, online);
     }
 
-    private void Run(RunJob job, Agent agent)
+    private void Run(RunJob job, IActorRef agent)
     {
         var kind = JobKinds.Of(job.Spec.Kind, job.Spec.Method);
-        if (!agent.JobKinds.Contains(kind))
+        var announced = _announced[job.Computer];
+        if (!announced.Contains(kind))
         {
             job.ReplyTo.Tell(new JobFinished(job.SessionId, job.Computer, JobOutcome.Failed, "", "not available yet", 0, TimeSpan.Zero,
-                $"{DeploymentSessionActor.Describe(job.Spec.Kind, job.Spec.Method)} is not available yet on {job.Computer} (its agent cannot run it)."));
+                Lacks(job, kind, announced)));
             TryStartNext(job.Computer);
             return;
         }
         _running[job.Computer] = job;
-        agent.Ref.Tell(job);
+        agent.Tell(job);
     }
+
+    /// <summary>"Restoring by multicast cannot run on pc01: its agent does not announce Restore/Multicast (…); it announces …".</summary>
+    public static string Lacks(RunJob job, string kind, IReadOnlySet<string> announced)
+    {
+        var needs = job.Spec.Method switch
+        {
+            TransferMethod.Multicast => " (multicast needs udpcast on the computer)",
+            TransferMethod.Torrent => " (torrent needs aria2 on the computer)",
+            _ => "",
+        };
+        var has = announced.Count == 0 ? "it announces no job kind at all" : $"it announces {string.Join(", ", announced.Order(StringComparer.Ordinal))}";
+        return $"{DeploymentSessionActor.Describe(job.Spec.Kind, job.Spec.Method)} cannot run on {job.Computer}: its agent does not announce {kind}{needs}; {has}.";
+    }
+
+    private static string NotAnnounced(string pc) => $"{pc}'s agent has not announced yet which jobs it can run";
 
     private void Release(ReleaseComputer m)
     {
@@ -105,12 +134,17 @@ public sealed class JobDispatcher : ReceiveActor
     {
         Remove(m.Computer, m.SessionId);
         if (_running.TryGetValue(m.Computer, out var job) && job.SessionId == m.SessionId && _agents.TryGetValue(m.Computer, out var agent))
-            agent.Ref.Tell(m);
+            agent.Tell(m);
     }
 
+    /// <summary>
+    /// A computer's agent is online. With job kinds, its runner's own announcement: they replace what it announced before.
+    /// Without (the registry's presence), only where the agent is.
+    /// </summary>
     private void Online(AgentAvailable m)
     {
-        _agents[m.Computer] = new Agent(m.Agent, m.JobKinds.ToHashSet(StringComparer.OrdinalIgnoreCase));
+        _agents[m.Computer] = m.Agent;
+        if (m.JobKinds.Count > 0) _announced[m.Computer] = m.JobKinds.ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (_running.TryGetValue(m.Computer, out var job)) m.Agent.Tell(job); // it came back: report where the job is
         else TryStartNext(m.Computer);
     }
@@ -135,7 +169,7 @@ public sealed class JobDispatcher : ReceiveActor
 
     private void TryStartNext(string pc)
     {
-        if (_running.ContainsKey(pc) || !_agents.TryGetValue(pc, out var agent)) return;
+        if (_running.ContainsKey(pc) || !_agents.TryGetValue(pc, out var agent) || !_announced.ContainsKey(pc)) return;
         if (!_waiting.TryGetValue(pc, out var queue) || queue.Count == 0) return;
         var next = queue[0];
         queue.RemoveAt(0);

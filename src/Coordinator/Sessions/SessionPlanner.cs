@@ -1,8 +1,13 @@
+using Akka.Actor;
 using OgActors.Coordinator.Classrooms;
+using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Domain;
+using OgActors.Coordinator.Repositories;
 using OgActors.Messages.Classrooms;
 using OgActors.Messages.Common;
+using OgActors.Messages.Computers;
 using OgActors.Messages.Images;
+using OgActors.Messages.Repositories;
 using OgActors.Messages.Sessions;
 
 namespace OgActors.Coordinator.Sessions;
@@ -10,7 +15,13 @@ namespace OgActors.Coordinator.Sessions;
 /// <summary>
 /// Turns an operator's <see cref="SessionRequest"/> into a <see cref="SessionPlan"/>: checks the command's rules,
 /// resolves the scope (classrooms and/or computers) to targets, and each classroom's transfer parameters from its
-/// defaults plus the command's overrides. Refusals are one sentence.
+/// defaults plus the command's overrides. Refusals are one sentence, and nothing is persisted.
+/// <para><b>Refuse up front what cannot work</b>, from what the computers and repositories report (<see cref="CheckReportsAsync"/>):
+/// a repository the command would use that has not announced itself or is not running (and, for a restore, one that does not
+/// hold the image); a partition the computer's inventory does not have; an image whose filesystem is of another family than
+/// the target partition's (<see cref="PartitionCheck"/>). A computer that has never reported its inventory is not refused:
+/// its job queues as an OpenGnsys administrator expects of a computer that is off, and its agent checks the partition when
+/// the job runs. A computer that is offline now is checked against the inventory it last reported (journaled by the registry).</para>
 /// </summary>
 public sealed class SessionPlanner(CoordinatorDomain domain)
 {
@@ -88,6 +99,16 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
             targets = [.. targets.Select(t => t with { Role = t.Computer == master ? JobRole.Master : JobRole.Receiver })];
         }
 
+        var partition = r.Kind switch
+        {
+            SessionKind.UpdateCache => 0,
+            SessionKind.DeployImage => r.Partition ?? image!.Partition,
+            _ => r.Partition ?? 0,
+        };
+        var reports = await CheckReportsAsync(r, image, source, partition, targets, cancel);
+        if (reports.Refusal is not null) return No(reports.Refusal);
+        targets = [.. targets.Select(t => reports.PartitionSizes.TryGetValue(t.Computer, out var size) ? t with { PartitionSizeBytes = size } : t)];
+
         // Classroom defaults + overrides.
         var parameters = new Dictionary<string, TransferParameters>();
         foreach (var room in targets.Select(t => t.Classroom).Distinct())
@@ -102,17 +123,129 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
             parameters[room] = new TransferParameters(multicast, p2p);
         }
 
-        var partition = r.Kind switch
-        {
-            SessionKind.UpdateCache => 0,
-            SessionKind.DeployImage => r.Partition ?? image!.Partition,
-            _ => r.Partition ?? 0,
-        };
         var imageName = r.Kind == SessionKind.CloneRemote ? source!.Kind == CloneSourceKind.Partition ? "" : source.Image : image!.Canonical;
         return new Result(new SessionPlan(r.Kind, imageName, image?.Revision ?? 0, partition, r.Repository ?? "", method, master, source,
             targets, parameters, r.OfflineTimeoutSeconds is { } limit ? TimeSpan.FromSeconds(limit) : null,
             image?.Copies.Where(c => c.Folder.Length > 0).DistinctBy(c => c.Repository).ToDictionary(c => c.Repository, c => c.Folder),
             image?.Revisions), null);
+    }
+
+    private sealed record Reports(string? Refusal, IReadOnlyDictionary<string, long> PartitionSizes);
+
+    /// <summary>
+    /// Checks the command against what the repositories announce and what the computers report: the repositories it would use
+    /// (exist, run, hold the image), the partitions it names (exist on each computer that reported its inventory; filesystem
+    /// of the image's family). Returns the first refusal, else the size of the session's partition on each computer that
+    /// reported it (a create-image job's upload limit comes from it).
+    /// </summary>
+    private async Task<Reports> CheckReportsAsync(SessionRequest r, ImageView? image, CloneSource? source, int partition,
+        IReadOnlyList<SessionTarget> targets, CancellationToken cancel)
+    {
+        var sizes = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        IReadOnlyList<RepositoryStatus>? repositories;
+        IReadOnlyList<ComputerStatus>? computers;
+        try
+        {
+            repositories = await domain.RepositoriesAsync(cancel);
+            computers = await domain.ComputersAsync(cancel);
+        }
+        catch (AskTimeoutException)
+        {
+            return new Reports("The computer or repository registry did not answer in time; try again.", sizes);
+        }
+
+        // The repositories the command would use.
+        string RepositoryOf(SessionTarget t) => r.Repository is { Length: > 0 } named ? named : t.Repository;
+        switch (r.Kind)
+        {
+            case SessionKind.CreateImage when repositories is not null:
+                if (RepositoryCheck.CheckUploadable(repositories, r.Repository!, $"{targets[0].Computer} cannot upload image {image!.Canonical} to it") is { } noUpload)
+                    return new Reports(noUpload, sizes);
+                break;
+            case SessionKind.Restore or SessionKind.DeployImage or SessionKind.UpdateCache:
+                foreach (var group in targets.GroupBy(RepositoryOf))
+                {
+                    var who = Computers(group);
+                    if (group.Key.Length == 0)
+                        return new Reports($"{who} {(group.Count() == 1 ? "has" : "have")} no repository in {(group.Count() == 1 ? "its" : "their")} classroom " +
+                            $"record: assign one (classroom add-computer --repo) or name one with --repo.", sizes);
+                    if (repositories is not null && RepositoryCheck.CheckRunning(repositories, group.Key, $"{who} cannot fetch image {image!.Canonical} from it") is { } down)
+                        return new Reports(down, sizes);
+                    if (image!.Copies.All(c => c.Repository != group.Key))
+                        return new Reports($"Image {image.Canonical} is not in repository {group.Key}, which {who} would restore from; " +
+                            "name a repository that holds it with --repo.", sizes);
+                }
+                break;
+            case SessionKind.CloneRemote when source is { Kind: CloneSourceKind.RepositoryImage }:
+                var masterTarget = targets.First(t => t.Role == JobRole.Master);
+                var from = RepositoryOf(masterTarget);
+                if (from.Length == 0)
+                    return new Reports($"The master {masterTarget.Computer} has no repository in its classroom record to fetch image {image!.Canonical} from: name one with --repo.", sizes);
+                if (repositories is not null && RepositoryCheck.CheckRunning(repositories, from, $"the master {masterTarget.Computer} cannot fetch image {image!.Canonical} from it") is { } masterDown)
+                    return new Reports(masterDown, sizes);
+                if (image!.Copies.All(c => c.Repository != from))
+                    return new Reports($"Image {image.Canonical} is not in repository {from}, which the master {masterTarget.Computer} would fetch it from; name one that holds it with --repo.", sizes);
+                break;
+        }
+
+        // The partitions the command names, on every computer that has reported its inventory.
+        if (computers is null || r.Kind == SessionKind.UpdateCache) return new Reports(null, sizes);
+        var known = computers.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Inventory, StringComparer.OrdinalIgnoreCase);
+        PartitionInfo? masterPartition = null;
+        var refusals = new List<(string Computer, string Sentence)>();
+        if (r.Kind == SessionKind.CloneRemote && source is { Kind: CloneSourceKind.Partition }
+            && targets.First(t => t.Role == JobRole.Master) is var m && known.TryGetValue(m.Computer, out var masterInventory))
+        {
+            var (found, missing) = PartitionCheck.Find(masterInventory, source.Partition);
+            if (missing is not null) return new Reports($"The master {missing}", sizes);
+            masterPartition = found;
+        }
+        foreach (var t in targets)
+        {
+            if (!known.TryGetValue(t.Computer, out var inventory)) continue; // never reported: its agent checks when the job runs
+            if (t.Role == JobRole.Master)
+            {
+                if (masterPartition is not null) sizes[t.Computer] = masterPartition.SizeBytes;
+                continue; // it sends; what it receives nothing into
+            }
+            var (target, absent) = PartitionCheck.Find(inventory, partition);
+            if (absent is not null) { refusals.Add((t.Computer, absent)); continue; }
+            sizes[t.Computer] = target!.SizeBytes;
+            var mismatch = r.Kind switch
+            {
+                SessionKind.CreateImage => PartitionCheck.CheckCapture(image!.Canonical, image.PartitionType, t.Computer, target),
+                SessionKind.CloneRemote when masterPartition is not null => PartitionCheck.CheckClone(r.Master!, masterPartition, t.Computer, target),
+                SessionKind.CloneRemote when source is { Kind: CloneSourceKind.Partition } => null, // the master never reported: nothing to compare with
+                _ => PartitionCheck.CheckRestore(image!.Canonical, ImageFilesystem(image, RepositoryOf(t)), t.Computer, target),
+            };
+            if (mismatch is not null) refusals.Add((t.Computer, mismatch));
+        }
+        if (refusals.Count == 0) return new Reports(null, sizes);
+        var first = refusals[0].Sentence;
+        return new Reports(refusals.Count == 1 ? first
+            : $"{first.TrimEnd('.')}; {refusals.Count - 1} more computer{(refusals.Count == 2 ? "" : "s")} of the scope cannot take it either " +
+              $"({Computers(refusals.Skip(1).Select(x => x.Computer))}).", sizes);
+    }
+
+    /// <summary>The filesystem an image's file holds (the copy a computer would restore from, else any copy), else its defined partition type.</summary>
+    private static string ImageFilesystem(ImageView image, string repository)
+    {
+        var copy = image.Copies.FirstOrDefault(c => c.Repository == repository && c.State == "ready") ?? image.Copies.FirstOrDefault(c => c.State == "ready");
+        return copy?.Info.Filesystem is { Length: > 0 } fs ? fs : image.PartitionType;
+    }
+
+    /// <summary>"pc01", "pc01 and pc02", "pc01, pc02, pc03 and 37 more".</summary>
+    private static string Computers(IEnumerable<SessionTarget> targets) => Computers(targets.Select(t => t.Computer));
+
+    private static string Computers(IEnumerable<string> names)
+    {
+        var all = names.ToList();
+        return all.Count switch
+        {
+            1 => all[0],
+            <= 4 => $"{string.Join(", ", all.Take(all.Count - 1))} and {all[^1]}",
+            _ => $"{string.Join(", ", all.Take(3))} and {all.Count - 3} more",
+        };
     }
 
     /// <summary>A sentence when the image's file on the repository a computer would restore from is in error.</summary>

@@ -3,13 +3,22 @@ using OgActors.Messages.Sessions;
 namespace OgActors.Coordinator.Sessions;
 
 /// <summary>
-/// How deployment sessions behave. <see cref="AvailableJobKinds"/> lists the transfer paths this release can run
-/// (see <see cref="JobKinds.Of"/>); a job of any other kind fails at once with a "not available yet" reason.
+/// How deployment sessions behave. Which job kinds a computer can run is not a setting: each computer's agent announces
+/// them and the <see cref="JobDispatcher"/> sends a job only where its kind was announced (a job of another kind fails at
+/// once for that computer, naming the kind it lacks).
 /// </summary>
 public sealed record SessionSettings
 {
-    /// <summary>Transfer paths that arrive with later issues are not in the default set.</summary>
-    public IReadOnlySet<string> AvailableJobKinds { get; init; } = new HashSet<string>();
+    /// <summary>Every job kind there is (every <see cref="SessionKind"/> by every <see cref="TransferMethod"/>, see <see cref="JobKinds.Of"/>).</summary>
+    public static IReadOnlySet<string> EveryJobKind { get; } =
+        Enum.GetValues<SessionKind>().SelectMany(k => Enum.GetValues<TransferMethod>().Select(m => JobKinds.Of(k, m))).ToHashSet();
+
+    /// <summary>
+    /// The job kinds sessions may send to computers at all: every kind (the default, and what the coordinator runs), so the
+    /// agents' announcements alone decide. A host may narrow it (the session benchmark does); a session of a kind outside it
+    /// fails every computer at once with "not available yet in this release".
+    /// </summary>
+    public IReadOnlySet<string> AvailableJobKinds { get; init; } = EveryJobKind;
 
     /// <summary>How often a session sends again the jobs no computer (nor the dispatcher) has acknowledged.</summary>
     public TimeSpan ResendInterval { get; init; } = TimeSpan.FromSeconds(3);

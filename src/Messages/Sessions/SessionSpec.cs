@@ -21,9 +21,12 @@ public sealed record CloneSource(CloneSourceKind Kind, int Partition, string Ima
 public sealed record TransferParameters(MulticastSettings Multicast, P2PSettings P2P);
 
 /// <summary>One computer a session acts on, resolved from the scope when the session was created.</summary>
+/// <param name="PartitionSizeBytes">The size of the session's partition on this computer (a create-image job's source, a
+/// restore's target) as the computer's inventory reported it when the session was planned; 0 = not known (never reported).</param>
 [Manifest("session.target")]
 public sealed record SessionTarget(
-    string Computer, string Classroom, string Ip, string Mac, string Repository, long CacheSizeBytes, JobRole Role);
+    string Computer, string Classroom, string Ip, string Mac, string Repository, long CacheSizeBytes, JobRole Role,
+    long PartitionSizeBytes = 0);
 
 /// <summary>
 /// Everything a session needs, resolved by the coordinator from the operator's command: scope to targets,
