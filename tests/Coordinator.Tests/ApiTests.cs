@@ -29,6 +29,7 @@ public sealed class ApiTests
             "The multicast port 9001 must be even and between 9000 and 9098 (9000, 9002, …).");
         (await alice.PostAsJsonAsync("api/classrooms/aula1/p2p", new { mode = "Seeder", seedSeconds = 30 })).StatusCode.Should().Be(HttpStatusCode.OK);
 
+        await Scenario.AnnounceRepositoryAsync(host); // repo1 runs
         await Expect(alice.PostAsJsonAsync("api/images", new { canonical = "win 11", displayName = "W", softwareProfile = "p", partition = 1, partitionType = "NTFS", repository = "repo1", comments = "c" }),
             HttpStatusCode.BadRequest, "The canonical name 'win 11' contains a space, which is not allowed in an image file name.");
         using var bob = host.Api("bob");
@@ -42,6 +43,9 @@ public sealed class ApiTests
 
         await Expect(alice.PostAsJsonAsync("api/sessions", new { kind = "Restore", computers = new[] { "pc01" }, image = "win11", partition = 1, method = "Unicast" }),
             HttpStatusCode.BadRequest, "Image win11 has no file in any repository yet.");
+        // pc01's agent announces what it runs: restoring, not creating images
+        host.System.EventStream.Publish(new Messages.Sessions.AgentAvailable("pc01", host.Kit.CreateTestProbe().Ref,
+            [Messages.Sessions.JobKinds.Of(Messages.Sessions.SessionKind.Restore, Messages.Sessions.TransferMethod.Unicast)]));
         var created = await alice.PostAsJsonAsync("api/sessions", new { kind = "CreateImage", computers = new[] { "pc01" }, image = "win11", partition = 1, repository = "repo1" });
         created.StatusCode.Should().Be(HttpStatusCode.OK);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
@@ -57,7 +61,8 @@ public sealed class ApiTests
         (await host.Domain.SessionAsync(id!)).Should().NotBeNull("direct");
         (await alice.GetAsync($"api/sessions/{id}")).StatusCode.Should().Be(HttpStatusCode.OK);
         var watch = await alice.GetStringAsync($"api/sessions/{id}/watch");
-        watch.Trim().Split('\n').Should().ContainSingle().Which.Should().Contain("Creating an image (upload by unicast) is not available yet");
+        watch.Trim().Split('\n').Should().ContainSingle().Which.Should()
+            .Contain("Creating an image (upload by unicast) cannot run on pc01: its agent does not announce CreateImage/Unicast");
 
         var audit = await alice.GetFromJsonAsync<JsonElement[]>("api/audit?classroom=aula1");
         audit!.Select(e => $"{e.GetProperty("by").GetString()} {e.GetProperty("action").GetString()}").Should().Equal(

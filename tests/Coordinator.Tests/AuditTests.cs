@@ -25,11 +25,14 @@ public sealed class AuditTests
             var d = host.Domain;
             await Scenario.DefineClassroomAsync(d, "lab", "172.17.36.0/24", "pc01", "pc02");
             (await d.AskAsync(new SetMulticastDefaults("lab", 9002, null, null, null, null, null, "carol"))).Should().BeOfType<Accepted>();
+            await Scenario.AnnounceRepositoryAsync(host);
             await Scenario.DefineLinkedImageAsync(d, "win11");
             (await d.AskAsync(new RemoveComputer("lab", "pc02", "carol"))).Should().BeOfType<Accepted>();
             (await d.AskAsync(new DefineClassroom("other", "10.0.0.0/24", "dave"))).Should().BeOfType<Accepted>();
             await Task.Delay(20);
             afterSetup = DateTimeOffset.UtcNow;
+            // pc01's agent is online and runs unicast only: a torrent restore fails at once for it
+            host.System.EventStream.Publish(new AgentAvailable("pc01", host.Kit.CreateTestProbe().Ref, [JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast)]));
             session = ((Accepted)await d.Planner.StartAsync(new SessionRequest(SessionKind.Restore, Computers: ["pc01"], Image: "win11",
                 Partition: 1, Method: TransferMethod.Torrent), "erin")).Id!;
             await WaitUntil(async () => (await d.SessionAsync(session))?.Outcome is not null);
@@ -52,7 +55,8 @@ public sealed class AuditTests
 
         var computer = await audit.ReplayAsync(new AuditFilter(Computer: "PC01"));
         computer.Select(e => e.Action).Should().Equal("computer added", "created", "job failed");
-        computer[2].Details.Should().Be("pc01: Restoring by torrent is not available yet in this release.");
+        computer[2].Details.Should().Be("pc01: Restoring by torrent cannot run on pc01: its agent does not announce Restore/Torrent " +
+            "(torrent needs aria2 on the computer); it announces Restore/Unicast.");
 
         var image = await audit.ReplayAsync(new AuditFilter(Image: "win11"));
         image.Select(e => (e.By, e.Action)).Should().Equal(("bob", "defined"), ("repository:repo1", "file linked"), ("erin", "created"));

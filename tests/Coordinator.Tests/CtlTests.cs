@@ -43,8 +43,12 @@ public sealed class CtlTests
         var json = JsonDocument.Parse((await Ogctl(host, "classroom", "list", "--json")).Out).RootElement;
         json[0].GetProperty("computers")[0].GetProperty("cacheSizeBytes").GetInt64().Should().Be(20L << 30);
 
+        await Scenario.AnnounceRepositoryAsync(host); // repo1 runs
         (await Ogctl(host, "image", "define", "--canonical", "win11", "--name", "Windows 11", "--profile", "W11", "--partition", "1",
             "--type", "NTFS", "--repo", "repo1", "--comments", "lab")).Exit.Should().Be(0);
+        // pc01's agent is online and announces what it runs: restoring by unicast, not creating images
+        host.System.EventStream.Publish(new Messages.Sessions.AgentAvailable("pc01", host.Kit.CreateTestProbe().Ref,
+            [Messages.Sessions.JobKinds.Of(Messages.Sessions.SessionKind.Restore, Messages.Sessions.TransferMethod.Unicast)]));
         (await Ogctl(host, "image", "list")).Out.Should().Contain("win11").And.Contain("1 image(s), 1 without a file");
 
         var started = await Ogctl(host, "create-image", "--computer", "pc01", "--partition", "1", "--image", "win11", "--repo", "repo1");
@@ -53,7 +57,7 @@ public sealed class CtlTests
         var watched = await Ogctl(host, "session", "watch", id);
         watched.Exit.Should().Be(1); // a computer failed: the watch says so in its exit code
         watched.Err.Trim().Should().Be($"ogctl: Session {id} ended failed: pc01 failed.");
-        watched.Out.Should().Contain("Creating an image (upload by unicast) is not available yet in this release.").And.Contain("outcome: failed");
+        watched.Out.Should().Contain("its agent does not announce CreateImage/Unicast").And.Contain("outcome: failed");
         (await Ogctl(host, "session", "list")).Out.Should().Contain(id);
         (await Ogctl(host, "session", "show", "nope")).Err.Trim().Should().Be("ogctl: Session nope does not exist.");
         (await Ogctl(host, "deploy", "--scope", "aula1", "--mode", "later", "--image", "win11", "--protocol", "multicast")).Err.Trim()
@@ -69,11 +73,9 @@ public sealed class CtlTests
     public async Task Session_cancel_ends_a_waiting_session_cancelled_and_watch_exits_non_zero()
     {
         using var store = JournalStore.Sqlite();
-        await using var host = await DomainHost.StartAsync(store, new Coordinator.Sessions.SessionSettings
-        {
-            AvailableJobKinds = new HashSet<string> { Messages.Sessions.JobKinds.Of(Messages.Sessions.SessionKind.Restore, Messages.Sessions.TransferMethod.Unicast) },
-        }, serializeMessages: false);
+        await using var host = await DomainHost.StartAsync(store, serializeMessages: false);
         await Scenario.DefineClassroomAsync(host.Domain, "aula1", "172.17.36.0/24", "pc01", "pc02");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
 
         var bad = await Ogctl(host, "restore", "--scope", "aula1", "--partition", "1", "--image", "win11", "--method", "unicast", "--offline-timeout", "soon");

@@ -16,11 +16,13 @@ public sealed class SessionTests
 {
     private static readonly SessionSettings Unicast = new()
     {
-        AvailableJobKinds = new HashSet<string> { JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast) },
         ResendInterval = TimeSpan.FromMilliseconds(400),
     };
 
     private static readonly string[] RestoreKinds = [JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast)];
+
+    /// <summary>What this release's client announces (unicast only; a client with udpcast adds the multicast kinds).</summary>
+    private static readonly string[] UnicastKinds = [.. JobKinds.ThisRelease];
 
     private static SessionRequest Restore(params string[] computers) =>
         new(SessionKind.Restore, Computers: computers, Image: "win11", Partition: 1, Method: TransferMethod.Unicast);
@@ -57,21 +59,51 @@ public sealed class SessionTests
     }
 
     [Fact]
-    public async Task Without_a_transfer_path_every_computer_fails_with_not_available_yet()
+    public async Task A_multicast_job_for_agents_that_announce_only_unicast_fails_at_once_naming_what_they_lack()
     {
         using var store = JournalStore.Sqlite();
-        await using var host = await DomainHost.StartAsync(store); // default settings: no transfer path yet
+        await using var host = await DomainHost.StartAsync(store, Unicast); // the coordinator's default settings: no static list
         await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var pc01 = Agent(host, "pc01", UnicastKinds);
+        var pc02 = Agent(host, "pc02", UnicastKinds);
 
         var id = await StartAsync(host, new SessionRequest(SessionKind.Restore, Classrooms: ["lab"], Image: "win11", Partition: 1,
             Method: TransferMethod.Multicast));
 
         var view = await AwaitSessionAsync(host, id, v => v.Outcome is not null);
         view.Outcome.Should().Be(SessionOutcome.Failed);
-        view.Jobs.Should().HaveCount(2).And.OnlyContain(j => j.Status == JobStatus.Failed && j.Reason == "not available yet"
-            && j.Error == "Restoring by multicast is not available yet in this release.");
+        view.Jobs.Should().HaveCount(2).And.OnlyContain(j => j.Status == JobStatus.Failed && j.Reason == "not available yet");
+        view.Jobs[0].Error.Should().Be("Restoring by multicast cannot run on pc01: its agent does not announce Restore/Multicast " +
+            "(multicast needs udpcast on the computer); it announces CreateImage/Unicast, DeployImage/Unicast, Restore/Unicast, UpdateCache/Unicast.");
+        view.Jobs[1].Error.Should().StartWith("Restoring by multicast cannot run on pc02: its agent does not announce Restore/Multicast");
         view.Plan.ParametersByClassroom["lab"].Multicast.GroupAddress.Should().Be("239.194.1.2");
+        pc01.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        pc02.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task A_multicast_job_goes_to_the_agent_that_announces_multicast_and_fails_on_the_one_that_does_not()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, Unicast);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.AnnounceRepositoryAsync(host);
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var withUdpcast = Agent(host, "pc01", [.. UnicastKinds, JobKinds.Of(SessionKind.Restore, TransferMethod.Multicast)]);
+        var without = Agent(host, "pc02", UnicastKinds);
+
+        var id = await StartAsync(host, new SessionRequest(SessionKind.Restore, Classrooms: ["lab"], Image: "win11", Partition: 1,
+            Method: TransferMethod.Multicast));
+
+        var job = withUdpcast.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+        job.Spec.Should().Match<JobSpec>(s => s.Method == TransferMethod.Multicast && s.Kind == SessionKind.Restore && s.Multicast.GroupAddress == "239.194.1.2");
+        Reply(job, withUdpcast, new JobAccepted(id, "pc01"));
+        var view = await AwaitSessionAsync(host, id, v => v.Jobs[1].Status == JobStatus.Failed);
+        view.Jobs[0].Status.Should().Be(JobStatus.Queued, "pc01 took the job");
+        view.Jobs[1].Error.Should().StartWith("Restoring by multicast cannot run on pc02: its agent does not announce Restore/Multicast");
+        without.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
     [Fact]
@@ -80,14 +112,42 @@ public sealed class SessionTests
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
         await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
-        var agent = Agent(host, "pc01"); // online, but runs no job kind
+        var agent = Agent(host, "pc01", JobKinds.Of(SessionKind.CreateImage, TransferMethod.Unicast)); // online, but does not restore
 
         var id = await StartAsync(host, Restore("pc01"));
 
         var view = await AwaitSessionAsync(host, id, v => v.Outcome is not null);
-        view.Jobs.Single().Error.Should().Be("Restoring by unicast is not available yet on pc01 (its agent cannot run it).");
+        view.Jobs.Single().Error.Should().Be("Restoring by unicast cannot run on pc01: its agent does not announce Restore/Unicast; it announces CreateImage/Unicast.");
         agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public async Task An_agent_whose_runner_has_not_announced_its_job_kinds_gets_its_job_once_it_does_and_its_kinds_outlive_an_absence()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, Unicast);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.AnnounceRepositoryAsync(host);
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var agent = Agent(host, "pc01"); // the registry's presence: where the agent is, not what it runs
+
+        var id = await StartAsync(host, Restore("pc01"));
+        var waiting = await AwaitSessionAsync(host, id, v => v.Jobs[0].Status == JobStatus.Waiting);
+        waiting.Jobs[0].Waiting.Should().Be("pc01's agent has not announced yet which jobs it can run");
+        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        host.System.EventStream.Publish(new AgentAvailable("pc01", agent.Ref, RestoreKinds)); // its runner announces itself
+        var job = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+        Reply(job, agent, new JobAccepted(id, "pc01"), new JobFinished(id, "pc01", JobOutcome.Succeeded, "direct", "no cache", 10, TimeSpan.FromSeconds(1), ""));
+        (await AwaitSessionAsync(host, id, v => v.Outcome is not null)).Outcome.Should().Be(SessionOutcome.Succeeded);
+
+        // It goes away and comes back (the registry's presence only): what its runner announced still holds.
+        host.System.EventStream.Publish(new AgentGone("pc01"));
+        host.System.EventStream.Publish(new AgentAvailable("pc01", agent.Ref, []));
+        var again = await StartAsync(host, Restore("pc01"));
+        agent.FishForMessage(m => m is RunJob r && r.SessionId == again, TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -96,6 +156,7 @@ public sealed class SessionTests
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
         await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
         var agent = Agent(host, "pc01", RestoreKinds);
 
@@ -130,6 +191,7 @@ public sealed class SessionTests
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
         await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
         var agent = Agent(host, "pc01", RestoreKinds);
         var other = await StartAsync(host, Restore("pc01")); // pc01 is busy with it: the cancelled session's job queues
@@ -169,6 +231,7 @@ public sealed class SessionTests
         await using (var host = await DomainHost.StartAsync(store, Unicast))
         {
             await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+            await Scenario.AnnounceRepositoryAsync(host);
             await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
             var pc01 = Agent(host, "pc01", RestoreKinds);
             id = await StartAsync(host, Restore("pc01") with { OfflineTimeoutSeconds = 3 });
@@ -194,6 +257,7 @@ public sealed class SessionTests
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
         await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.AnnounceRepositoryAsync(host);
         (await host.Domain.AskAsync(new Messages.Images.DefineImage("win11", "Windows 11", "W11", 1, "NTFS", "repo1", "lab", "bob"))).Should().BeOfType<Accepted>();
         (await host.Domain.AskAsync(new Messages.Images.LinkImageFile("win11", "repo1", "ou1", Scenario.Info, "sum", "full-1", "infohash", 1 << 20,
             DateTimeOffset.UtcNow))).Should().BeOfType<Accepted>();
@@ -209,6 +273,7 @@ public sealed class SessionTests
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
         await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
         var agent = Agent(host, "pc02", RestoreKinds); // pc01 has no agent at all
 
@@ -235,6 +300,7 @@ public sealed class SessionTests
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
         await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
         var agent = Agent(host, "pc02", RestoreKinds); // pc01 has no agent: its job waits for it
 
@@ -258,6 +324,7 @@ public sealed class SessionTests
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
         await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
         var agent = Agent(host, "pc01", RestoreKinds);
 
@@ -287,6 +354,7 @@ public sealed class SessionTests
         await using (var host = await DomainHost.StartAsync(store, Unicast))
         {
             await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+            await Scenario.AnnounceRepositoryAsync(host);
             await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
             var pc01 = Agent(host, "pc01", RestoreKinds);
             var pc02 = Agent(host, "pc02", RestoreKinds);

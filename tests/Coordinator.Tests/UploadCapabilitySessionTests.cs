@@ -17,16 +17,16 @@ public sealed class UploadCapabilitySessionTests
         var uploads = new UploadSettings(UploadCapability.NewSecret(), TimeSpan.FromHours(2), 5L << 30);
         var settings = new SessionSettings
         {
-            AvailableJobKinds = new HashSet<string> { JobKinds.Of(SessionKind.CreateImage, TransferMethod.Unicast), JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast) },
             ResendInterval = TimeSpan.FromMilliseconds(400),
             Uploads = new UploadCapabilityIssuer(uploads),
         };
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, settings);
         await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
         var agent = host.Kit.CreateTestProbe();
-        host.System.EventStream.Publish(new AgentAvailable("pc01", agent.Ref, [.. settings.AvailableJobKinds]));
+        host.System.EventStream.Publish(new AgentAvailable("pc01", agent.Ref, [.. JobKinds.ThisRelease]));
 
         var reply = await host.Domain.Planner.StartAsync(new SessionRequest(SessionKind.CreateImage, Computers: ["pc01"], Image: "win11",
             Partition: 1, Repository: "repo1", Method: TransferMethod.Unicast), "alice");
@@ -44,6 +44,40 @@ public sealed class UploadCapabilitySessionTests
         // Other kinds of job carry none.
         settings.Uploads.Attach(id, "pc01", job.Spec with { Kind = SessionKind.Restore, UploadCapability = "" }, DateTimeOffset.UtcNow)
             .UploadCapability.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_upload_limit_is_the_source_partitions_size_from_the_computers_inventory_when_below_the_ceiling()
+    {
+        var uploads = new UploadSettings(UploadCapability.NewSecret(), TimeSpan.FromHours(2), 5L << 30);
+        var settings = new SessionSettings { ResendInterval = TimeSpan.FromMilliseconds(400), Uploads = new UploadCapabilityIssuer(uploads) };
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, settings);
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+        await Scenario.AnnounceRepositoryAsync(host);
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await Scenario.ReportInventoryAsync(host, "pc01", Scenario.Partition(1, "ntfs", 1L << 30), Scenario.Partition(2, "ext4", 8L << 30));
+        await Scenario.ReportInventoryAsync(host, "pc02", Scenario.Partition(1, "ntfs", 64L << 30));
+        var pc01 = host.Kit.CreateTestProbe();
+        var pc02 = host.Kit.CreateTestProbe();
+        host.System.EventStream.Publish(new AgentAvailable("pc01", pc01.Ref, [.. JobKinds.ThisRelease]));
+        host.System.EventStream.Publish(new AgentAvailable("pc02", pc02.Ref, [.. JobKinds.ThisRelease]));
+
+        async Task<UploadCapability> CapabilityOf(string computer, TestProbe agent)
+        {
+            (await host.Domain.Planner.StartAsync(new SessionRequest(SessionKind.CreateImage, Computers: [computer], Image: "win11",
+                Partition: 1, Repository: "repo1", Method: TransferMethod.Unicast), "alice")).Should().BeOfType<Accepted>();
+            var job = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+            var (capability, refusal) = UploadCapability.Verify(job.Spec.UploadCapability, [uploads.Secret], "", "win11", "repo1", DateTimeOffset.UtcNow);
+            refusal.Should().BeNull();
+            return capability!;
+        }
+
+        // A 1 GiB source partition: its image cannot need more than the partition plus the tools' overhead, far below the 5 GiB ceiling.
+        (await CapabilityOf("pc01", pc01)).MaxBytes.Should().Be(UploadCapabilityIssuer.WithOverhead(1L << 30)).And.BeLessThan(5L << 30);
+        // A 64 GiB one: the configured ceiling is the smaller.
+        (await CapabilityOf("pc02", pc02)).MaxBytes.Should().Be(5L << 30);
+        UploadCapabilityIssuer.WithOverhead(1L << 30).Should().Be((1L << 30) + (1L << 30) / 100 + (16L << 20));
     }
 
     [Fact]

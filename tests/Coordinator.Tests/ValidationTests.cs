@@ -127,6 +127,7 @@ public sealed class ValidationTests
         var d = host.Domain;
         await Scenario.DefineClassroomAsync(d, "aula1", "10.1.1.0/24", "pc01", "pc02", "pc03");
         await Scenario.DefineClassroomAsync(d, "empty", "10.1.2.0/24");
+        await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(d, "win11");
         (await d.AskAsync(new DefineImage("nofile", "No file", "p", 1, "NTFS", "repo1", "c", "t"))).Should().BeOfType<Accepted>();
         (await d.AddComputerAsync(new AddComputer("empty", "pc01", "10.1.2.50", "52:54:00:99:99:99", "", 0, "t")))

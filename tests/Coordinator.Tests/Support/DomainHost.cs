@@ -13,7 +13,9 @@ using Microsoft.Extensions.DependencyInjection;
 using OgActors.Coordinator.Api;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Domain;
+using OgActors.Coordinator.Repositories;
 using OgActors.Coordinator.Sessions;
 using OgActors.Hosting.Serialization;
 
@@ -21,7 +23,9 @@ namespace OgActors.Coordinator.Tests.Support;
 
 /// <summary>
 /// A real coordinator node for tests: a single-node cluster on 127.0.0.1:0 (role coordinator), the real
-/// Akka.Persistence.Sql journal on the given store, our serializer with serialize-messages = on, and the domain.
+/// Akka.Persistence.Sql journal on the given store, our serializer with serialize-messages = on, the domain, and the
+/// computer and repository registries every coordinator runs (the planner checks commands against them: tests announce
+/// the repositories and report the inventories they rely on, see <see cref="Scenario"/>).
 /// Stop it and start another on the same store to test recovery.
 /// </summary>
 public sealed class DomainHost : IAsyncDisposable
@@ -77,6 +81,9 @@ public sealed class DomainHost : IAsyncDisposable
                     .WithSqlPersistence(store.ConnectionString, store.ProviderName, PersistenceMode.Both, store.Schema,
                         journalBuilder: CoordinatorDomainSetup.AddAuditTagging, autoInitialize: true)
                     .AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress))
+                    .WithSingleton<ComputerRegistry>(ComputerRegistryActor.Name, ComputerRegistryActor.Props(),
+                        new ClusterSingletonOptions { Role = CoordinatorDomainSetup.Role }, createProxyToo: true)
+                    .AddRepositoryRegistry()
                     .AddCoordinatorDomain(sessions ?? new SessionSettings());
             });
         }

@@ -1,6 +1,11 @@
+using Akka.Actor;
+using Akka.TestKit;
+using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Domain;
+using OgActors.Coordinator.Repositories;
 using OgActors.Messages.Classrooms;
 using OgActors.Messages.Common;
+using OgActors.Messages.Computers;
 using OgActors.Messages.Images;
 using OgActors.Messages.Repositories;
 
@@ -18,13 +23,47 @@ public static class Scenario
                 "repo1", 8L << 30, "alice"))).Should().BeOfType<Accepted>($"{computers[i]} must be added");
     }
 
+    /// <summary>
+    /// Defines an image on repo1 the way an operator does (so repo1 must have announced itself: see
+    /// <see cref="AnnounceRepositoryAsync"/>) and links it to a file of repo1, as the repository's incorporation would.
+    /// </summary>
     public static async Task DefineLinkedImageAsync(CoordinatorDomain d, string canonical, string fullSum = "full-1")
     {
-        (await d.AskAsync(new DefineImage(canonical, "Windows 11", "W11 + Office", 1, "NTFS", "repo1", "lab image", "bob")))
+        (await d.DefineImageAsync(new DefineImage(canonical, "Windows 11", "W11 + Office", 1, "NTFS", "repo1", "lab image", "bob")))
             .Should().BeOfType<Accepted>();
         (await d.AskAsync(new LinkImageFile(canonical, "repo1", "", Info, "sum", fullSum, "infohash", 1 << 20, DateTimeOffset.UtcNow)))
             .Should().BeOfType<Accepted>();
     }
+
+    /// <summary>
+    /// A running repository as the registry learns of it: its announcement, with a probe as its repository actor (alive, so
+    /// the repository is online until the probe stops). Returns the probe.
+    /// </summary>
+    public static async Task<TestProbe> AnnounceRepositoryAsync(DomainHost host, string name = "repo1", bool computerCache = false)
+    {
+        var repository = host.Kit.CreateTestProbe();
+        var registry = host.Registry.Get<RepositoryRegistryActor>();
+        registry.Tell(new RepositoryAnnounced(name, $"http://127.0.0.1:9/{name}", 1L << 30, 2L << 30, computerCache, [], repository.Ref, DateTimeOffset.UtcNow));
+        (await registry.Ask<RepositoryList>(new ListRepositories(), TimeSpan.FromSeconds(10))).Repositories
+            .Should().Contain(r => r.Name == name && r.Online);
+        return repository;
+    }
+
+    /// <summary>A computer registers with the registry and reports these partitions; returns its agent (a probe, registered).</summary>
+    public static async Task<TestProbe> ReportInventoryAsync(DomainHost host, string computer, params PartitionInfo[] partitions)
+    {
+        var agent = host.Kit.CreateTestProbe();
+        var registry = host.Registry.Get<ComputerRegistry>();
+        registry.Tell(new RegisterComputer(new ComputerInventory(computer, "52:54:00:00:00:01", "10.0.0.1", partitions,
+            new CacheInfo("/cache", 8L << 30, 8L << 30)), agent.Ref));
+        agent.ExpectMsg<ComputerRegistered>(TimeSpan.FromSeconds(15));
+        (await registry.Ask<ComputerList>(new ListComputers(), TimeSpan.FromSeconds(10))).Computers.Should().Contain(c => c.Name == computer);
+        return agent;
+    }
+
+    /// <summary>A partition as a computer's inventory reports it.</summary>
+    public static PartitionInfo Partition(int number, string filesystem, long sizeBytes = 20L << 30) =>
+        new(number, $"/dev/sda{number}", sizeBytes, filesystem);
 
     public static ImageFileInfo Info { get; } = new("PARTCLONE", "LZOP", "NTFS", 72100000, 1_000_000, "PARTCLONE:LZOP:NTFS:72100000");
 }
