@@ -92,7 +92,7 @@ public sealed class UpFrontRefusalTests
         await RefusedAsync(host, Restore(1, "pc01"),
             "Image win11 holds filesystem NTFS but partition 1 of pc01 holds ext4 (Linux): format the partition first or choose an image of its filesystem.");
         await RefusedAsync(host, new SessionRequest(SessionKind.CreateImage, Computers: ["pc01"], Image: "ubuntu", Partition: 3, Repository: "repo1"),
-            "Partition 3 of pc01 holds filesystem ntfs (NTFS) but image ubuntu is defined with partition type EXT4: capture it into an image defined for that filesystem.");
+            "Partition 3 of pc01 holds filesystem ntfs but image ubuntu is defined with partition type EXT4: capture it into an image defined for that filesystem.");
 
         (await host.Domain.Planner.PlanAsync(Restore(2, "pc01"))).Refusal.Should().BeNull("a partition with no filesystem takes any image");
         (await host.Domain.Planner.PlanAsync(Restore(3, "pc01"))).Refusal.Should().BeNull("NTFS onto NTFS");
