@@ -124,30 +124,39 @@ public sealed class SessionTests
     }
 
     [Fact]
-    public async Task An_agent_whose_runner_has_not_announced_its_job_kinds_gets_its_job_once_it_does_and_its_kinds_outlive_an_absence()
+    public async Task A_computer_whose_runner_has_not_announced_gets_what_every_runner_runs_and_a_multicast_job_waits_for_its_announcement()
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
         await Scenario.AnnounceRepositoryAsync(host);
         await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
-        var agent = Agent(host, "pc01"); // the registry's presence: where the agent is, not what it runs
+        var pc01 = Agent(host, "pc01"); // the registry's presence: where the agent is, not what it runs
+        var pc02 = Agent(host, "pc02");
 
-        var id = await StartAsync(host, Restore("pc01"));
+        // Unicast is what every runner runs: it goes at once.
+        var unicast = await StartAsync(host, Restore("pc02"));
+        pc02.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5)).SessionId.Should().Be(unicast);
+
+        // Multicast waits until the runner says whether it can.
+        var id = await StartAsync(host, new SessionRequest(SessionKind.Restore, Computers: ["pc01"], Image: "win11", Partition: 1,
+            Method: TransferMethod.Multicast));
         var waiting = await AwaitSessionAsync(host, id, v => v.Jobs[0].Status == JobStatus.Waiting);
-        waiting.Jobs[0].Waiting.Should().Be("pc01's agent has not announced yet which jobs it can run");
-        agent.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        waiting.Jobs[0].Waiting.Should().Be("pc01's agent has not announced yet whether it can run Restore/Multicast");
+        pc01.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
 
-        host.System.EventStream.Publish(new AgentAvailable("pc01", agent.Ref, RestoreKinds)); // its runner announces itself
-        var job = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
-        Reply(job, agent, new JobAccepted(id, "pc01"), new JobFinished(id, "pc01", JobOutcome.Succeeded, "direct", "no cache", 10, TimeSpan.FromSeconds(1), ""));
+        host.System.EventStream.Publish(new AgentAvailable("pc01", pc01.Ref, [.. UnicastKinds, JobKinds.Of(SessionKind.Restore, TransferMethod.Multicast)]));
+        var job = pc01.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+        job.Spec.Method.Should().Be(TransferMethod.Multicast);
+        Reply(job, pc01, new JobAccepted(id, "pc01"), new JobFinished(id, "pc01", JobOutcome.Succeeded, "multicast", "joined", 10, TimeSpan.FromSeconds(1), ""));
         (await AwaitSessionAsync(host, id, v => v.Outcome is not null)).Outcome.Should().Be(SessionOutcome.Succeeded);
 
         // It goes away and comes back (the registry's presence only): what its runner announced still holds.
         host.System.EventStream.Publish(new AgentGone("pc01"));
-        host.System.EventStream.Publish(new AgentAvailable("pc01", agent.Ref, []));
-        var again = await StartAsync(host, Restore("pc01"));
-        agent.FishForMessage(m => m is RunJob r && r.SessionId == again, TimeSpan.FromSeconds(5));
+        host.System.EventStream.Publish(new AgentAvailable("pc01", pc01.Ref, []));
+        var again = await StartAsync(host, new SessionRequest(SessionKind.Restore, Computers: ["pc01"], Image: "win11", Partition: 1,
+            Method: TransferMethod.Multicast));
+        pc01.FishForMessage(m => m is RunJob r && r.SessionId == again, TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -15,8 +15,10 @@ namespace OgActors.Coordinator.Sessions;
 /// dispatcher keeps the last announcement of every computer (also while it is offline) and sends a job only to a computer
 /// whose agent announced its kind. A job of a kind the agent did not announce fails at once for that computer, reason
 /// "not available yet", with a sentence naming the kind it lacks. An <see cref="AgentAvailable"/> with no job kinds (the
-/// computer registry's presence, through <see cref="AgentPresenceBridge"/>) says where the agent is, not what it runs:
-/// until the computer's runner has announced itself its jobs wait (as offline, so the offline limit applies).</para>
+/// computer registry's presence, through <see cref="AgentPresenceBridge"/>) says where the agent is, not what it runs.
+/// A computer whose runner has not announced anything (yet, or at all: a client node started without announcing) gets the
+/// jobs every runner runs, <see cref="JobKinds.ThisRelease"/> (what a runner announces by default); a job of any other kind
+/// waits for its announcement (as offline, so the offline limit applies) rather than failing on a guess.</para>
 /// Its state is not persisted: after a restart, sessions send their unfinished jobs again and rebuild it, and the
 /// runners' periodic announcements bring back what each computer runs.
 /// </summary>
@@ -75,10 +77,10 @@ public sealed class JobDispatcher : ReceiveActor
             job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline", Offline: true));
             return;
         }
-        if (!_announced.ContainsKey(pc))
+        if (MustAwaitAnnouncement(job))
         {
-            Enqueue(job); // online, but its runner has not said yet what it can run
-            job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, NotAnnounced(pc), Offline: true));
+            Enqueue(job); // online, but its runner has not said yet whether it can run this
+            job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, NotAnnounced(job), Offline: true));
             return;
         }
         if (_waiting.TryGetValue(pc, out var queue) && queue.Count > 0 && queue[0].SessionId != job.SessionId)
@@ -95,7 +97,7 @@ public sealed class JobDispatcher : ReceiveActor
     private void Run(RunJob job, IActorRef agent)
     {
         var kind = JobKinds.Of(job.Spec.Kind, job.Spec.Method);
-        var announced = _announced[job.Computer];
+        var announced = _announced.GetValueOrDefault(job.Computer) ?? EveryRunnerRuns;
         if (!announced.Contains(kind))
         {
             job.ReplyTo.Tell(new JobFinished(job.SessionId, job.Computer, JobOutcome.Failed, "", "not available yet", 0, TimeSpan.Zero,
@@ -120,7 +122,15 @@ public sealed class JobDispatcher : ReceiveActor
         return $"{DeploymentSessionActor.Describe(job.Spec.Kind, job.Spec.Method)} cannot run on {job.Computer}: its agent does not announce {kind}{needs}; {has}.";
     }
 
-    private static string NotAnnounced(string pc) => $"{pc}'s agent has not announced yet which jobs it can run";
+    /// <summary>What every job runner runs (its default announcement): what a computer whose runner has not announced gets.</summary>
+    private static readonly IReadOnlySet<string> EveryRunnerRuns = JobKinds.ThisRelease.ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The computer's runner has announced nothing, and the job is not of a kind every runner runs.</summary>
+    private bool MustAwaitAnnouncement(RunJob job) =>
+        !_announced.ContainsKey(job.Computer) && !EveryRunnerRuns.Contains(JobKinds.Of(job.Spec.Kind, job.Spec.Method));
+
+    private static string NotAnnounced(RunJob job) =>
+        $"{job.Computer}'s agent has not announced yet whether it can run {JobKinds.Of(job.Spec.Kind, job.Spec.Method)}";
 
     private void Release(ReleaseComputer m)
     {
@@ -169,9 +179,10 @@ public sealed class JobDispatcher : ReceiveActor
 
     private void TryStartNext(string pc)
     {
-        if (_running.ContainsKey(pc) || !_agents.TryGetValue(pc, out var agent) || !_announced.ContainsKey(pc)) return;
+        if (_running.ContainsKey(pc) || !_agents.TryGetValue(pc, out var agent)) return;
         if (!_waiting.TryGetValue(pc, out var queue) || queue.Count == 0) return;
         var next = queue[0];
+        if (MustAwaitAnnouncement(next)) return; // first come, first served: the rest wait behind it
         queue.RemoveAt(0);
         _log.Debug("Computer {0} is free: starting session {1}'s job", pc, next.SessionId);
         Run(next, agent);
