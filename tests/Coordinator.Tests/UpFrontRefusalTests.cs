@@ -101,6 +101,24 @@ public sealed class UpFrontRefusalTests
     }
 
     [Fact]
+    public async Task Remote_cloning_checks_the_masters_source_partition_and_each_receivers_target()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await LabAsync(store);
+        await Scenario.ReportInventoryAsync(host, "pc01", Scenario.Partition(1, "ntfs"), Scenario.Partition(2, "ext4"));
+        await Scenario.ReportInventoryAsync(host, "pc02", Scenario.Partition(1, "ntfs"), Scenario.Partition(2, "ntfs"));
+        SessionRequest Clone(string source, int partition) => new(SessionKind.CloneRemote, Computers: ["pc01", "pc02", "pc03"], Master: "pc01",
+            Source: source, Partition: partition, Method: TransferMethod.Unicast);
+
+        await RefusedAsync(host, Clone("PART:3", 2), "The master pc01 has no partition 3: it reports partitions 1 and 2.");
+        await RefusedAsync(host, Clone("PART:2", 2),
+            "Partition 2 of pc01 holds filesystem ext4 (Linux) but partition 2 of pc02 holds ntfs: format the partition first or clone a partition of its filesystem.");
+        await RefusedAsync(host, Clone("PART:1", 5), "pc02 has no partition 5: it reports partitions 1 and 2.");
+        (await host.Domain.Planner.PlanAsync(Clone("PART:1", 2))).Refusal.Should().BeNull("NTFS onto NTFS; pc03 never reported, so its agent checks");
+        (await host.Domain.Planner.PlanAsync(Clone("IMG-REPO:win11", 1))).Refusal.Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_repository_that_does_not_exist_is_not_running_or_does_not_hold_the_image_is_refused()
     {
         using var store = JournalStore.Sqlite();
