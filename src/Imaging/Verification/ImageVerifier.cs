@@ -25,10 +25,19 @@ public static class ImageVerifier
     /// <summary>Verifies the image inspection found (its file, or every volume of its split set in order).</summary>
     public static PartitionImageInfo Verify(PartitionImageInfo info, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        string where = Path.GetFileName(info.Volumes[0]);
         using var file = info.Volumes.Count == 1
             ? new FileStream(info.Volumes[0], FileMode.Open, FileAccess.Read, FileShare.Read, FileBuffer, FileOptions.SequentialScan)
             : (Stream)new Volumes.VolumeSetStream(info.Volumes);
+        return Verify(info, file, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Verifies the image inspection found from <paramref name="file"/>: the bytes of its file (or volume set) from
+    /// the first, e.g. the blocks a one-pass reader also hashes for the sidecars. Progress counts the bytes read.
+    /// </summary>
+    public static PartitionImageInfo Verify(PartitionImageInfo info, Stream file, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        string where = Path.GetFileName(info.Volumes[0]);
         long size = info.StoredSize;
         var reporter = new ProgressReporter(progress, size);
         var counted = new ProgressStream(file, read =>
