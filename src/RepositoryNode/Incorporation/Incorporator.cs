@@ -88,6 +88,45 @@ public sealed class Incorporator(RepositoryActorSettings settings, IProgress<(Im
     }
 
     /// <summary>
+    /// Verifies again, in one read, an image recalled as incorporated (og.repository.reverify-on-start): null when
+    /// it still verifies and still has its recorded full MD5; otherwise its sidecars are removed, NAME.img.error
+    /// written, and the rejection returned. Nothing is locked: the file stays served while it is read.
+    /// </summary>
+    public async Task<IncorporationOutcome.Rejected?> ReverifyAsync(ImageKey key, FileStamp stamp, ImageSums recorded, CancellationToken ct)
+    {
+        await _readers.WaitAsync(ct);
+        var files = new ImageFiles(settings.ImagesDirectory, key);
+        try
+        {
+            string? reason = null;
+            try
+            {
+                var found = ImageInspector.Inspect(files.Image);
+                var inspected = found.Count == 1
+                    ? found[0]
+                    : throw new ImageFormatException($"{Path.GetFileName(files.Image)} holds {found.Count} partition images; import it to split them.");
+                var sidecars = await SidecarWriter.ComputeWhileReadingAsync(files.Image, settings.AnnounceUrl,
+                    stream => ImageVerifier.Verify(inspected, stream, null, ct), ct);
+                if (sidecars.FullSum != recorded.FullSum)
+                    reason = $"{Path.GetFileName(files.Image)}: its full MD5 is now {sidecars.FullSum} but was {recorded.FullSum} when it was incorporated, although its size, times and inode did not change, so the stored file is damaged.";
+            }
+            catch (ImageFormatException e)
+            {
+                reason = e.Message;
+            }
+            if (reason is null) return null;
+            if (FileStamp.Of(files.Image) != stamp) return null; // it changed meanwhile: the watcher has it incorporated again
+            foreach (var stale in files.Derived) File.Delete(stale);
+            await File.WriteAllTextAsync(files.Error, reason + "\n", ct);
+            return new IncorporationOutcome.Rejected(key, stamp, reason);
+        }
+        finally
+        {
+            _readers.Release();
+        }
+    }
+
+    /// <summary>
     /// Earlier work still valid for this version of the file (a restart, a rescan): the info sidecar and all
     /// OpenGnsys sidecars present for the same identity (size, mtime, ctime, device and inode: a file rewritten in
     /// place, even with its size and mtime put back, is verified again), or an error sidecar written after the file
