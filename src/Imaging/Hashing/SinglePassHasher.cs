@@ -111,6 +111,11 @@ public static class SinglePassHasher
                     offset += length;
                 }
             }
+            catch
+            {
+                failed.Cancel(); // before the end is signalled: the consumers must not take a failed read for the file's end
+                throw;
+            }
             finally
             {
                 toMd5.CompleteAdding();
@@ -155,10 +160,14 @@ public static class SinglePassHasher
         {
             await Task.WhenAll(all);
         }
-        catch when (reading.IsFaulted && reading.Exception!.InnerException is not OperationCanceledException)
+        catch
         {
-            // The reader's verdict (e.g. a damaged image) is the error, not the cancellation it caused in the others.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(reading.Exception.InnerException!).Throw();
+            // The cause, not the cancellations it caused in the other threads: the reader's verdict (e.g. a damaged
+            // image) first, else the failure of the file read or of a hasher.
+            var cause = new[] { reading }.Concat(all).Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
+                .FirstOrDefault(e => e is not OperationCanceledException);
+            if (cause is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cause).Throw();
+            throw;
         }
         finally
         {

@@ -48,6 +48,20 @@ public sealed class OneReadVerificationTests(InspectionImages images)
         File.Exists(flipped + ".torrent").Should().BeFalse();
     }
 
+    [Fact]
+    public async Task A_reader_that_stops_early_leaves_the_digests_whole()
+    {
+        var image = images.Ext4PartcloneCompressed(Compressor.Gzip);
+        var whole = await Hashing.SinglePassHasher.HashFileAsync(image);
+
+        var (digests, first) = await Hashing.SinglePassHasher.HashAndReadAsync(image, stream => stream.ReadByte());
+
+        first.Should().Be(File.ReadAllBytes(image)[0]);
+        digests.FullMd5Hex.Should().Be(whole.FullMd5Hex);
+        digests.PieceSha1.Should().Equal(whole.PieceSha1);
+        digests.TailMd5Hex.Should().Be(whole.TailMd5Hex);
+    }
+
     private sealed class TeeToHash(Stream inner, System.Security.Cryptography.IncrementalHash hash) : Streams.ReadOnlyStream
     {
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
