@@ -91,6 +91,8 @@ public sealed class StructureWalkTests(InspectionImages images)
     [Fact]
     public void The_v1_zero_checksums_that_partclone_chkimg_rejects_are_rejected()
     {
+        var chkimg = () => ToolRunner.Run("partclone.chkimg", "-s", images.Ext4PartcloneV1, "-L", "/dev/null");
+        chkimg.Should().Throw<InvalidOperationException>().Which.Message.Should().Contain("CRC error, block_id=0");
         Fails(images.Ext4PartcloneV1).Should().Contain("partclone v1 checksum of block 0");
     }
 
