@@ -38,6 +38,13 @@ public sealed record RepositoryActorSettings
 
     /// <summary>Images inspected and hashed at once. Default: 2 (hashing is disk-bound; more only thrashes one disk).</summary>
     public int MaxConcurrentIncorporations { get; init; } = 2;
+
+    /// <summary>
+    /// On start, images recalled from an unchanged NAME.img.info.json are served at once and also verified again in
+    /// the background (one read each, within <see cref="MaxConcurrentIncorporations"/>); one that no longer verifies,
+    /// or whose full MD5 changed, goes to Error. Default off: an unchanged identity (size, mtime, ctime, inode) is trusted.
+    /// </summary>
+    public bool ReverifyOnStart { get; init; }
 }
 
 public static class RepositoryActorSettingsHocon
@@ -45,7 +52,7 @@ public static class RepositoryActorSettingsHocon
     /// <summary>
     /// Reads the incorporation and announcement keys of <c>og.repository</c> (all optional; defaults above):
     /// <c>announce-url</c>, <c>computer-cache</c>, <c>settle-time</c>, <c>rescan-interval</c>, <c>announce-interval</c>,
-    /// <c>max-concurrent-incorporations</c>. Name, images directory and HTTP address come from the host's settings.
+    /// <c>max-concurrent-incorporations</c>, <c>reverify-on-start</c>. Name, images directory and HTTP address come from the host's settings.
     /// </summary>
     public static RepositoryActorSettings From(Akka.Configuration.Config config, string name, string imagesDirectory, string httpAddress)
     {
@@ -64,6 +71,7 @@ public static class RepositoryActorSettingsHocon
             RescanInterval = section.GetTimeSpan("rescan-interval", defaults.RescanInterval),
             AnnounceInterval = section.GetTimeSpan("announce-interval", defaults.AnnounceInterval),
             MaxConcurrentIncorporations = section.GetInt("max-concurrent-incorporations", defaults.MaxConcurrentIncorporations),
+            ReverifyOnStart = section.GetBoolean("reverify-on-start", defaults.ReverifyOnStart),
         };
     }
 }

@@ -27,6 +27,26 @@ public static class SidecarWriter
         return new SidecarSet(digests.TailMd5Hex, digests.FullMd5Hex, torrent.Encode(), torrent.InfoHash, digests.Size);
     }
 
+    /// <summary>
+    /// As <see cref="ComputeAsync(string, string, IProgress{TransferProgress}?, CancellationToken)"/>, and in the same
+    /// read of the file also gives its bytes, in order, to <paramref name="alsoRead"/> (deep verification) on a thread
+    /// of its own. An exception of <paramref name="alsoRead"/> is thrown as it is, and no sidecar is computed.
+    /// </summary>
+    public static async Task<SidecarSet> ComputeWhileReadingAsync(string imagePath, string announceUrl, Action<Stream> alsoRead,
+        CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(imagePath)) throw new FileNotFoundException($"The image {imagePath} does not exist.", imagePath);
+        if (!Uri.TryCreate(announceUrl, UriKind.Absolute, out _))
+            throw new ArgumentException($"The announce URL \"{announceUrl}\" is not an absolute URL.", nameof(announceUrl));
+        var (digests, _) = await SinglePassHasher.HashAndReadAsync<bool>(imagePath, stream =>
+        {
+            alsoRead(stream);
+            return true;
+        }, cancellationToken: cancellationToken);
+        var torrent = TorrentMetainfo.FromDigests(Path.GetFileName(imagePath), digests, announceUrl);
+        return new SidecarSet(digests.TailMd5Hex, digests.FullMd5Hex, torrent.Encode(), torrent.InfoHash, digests.Size);
+    }
+
     /// <summary>Writes NAME.img.sum, .full.sum and .torrent (each via a temporary name and an atomic rename).</summary>
     public static async Task WriteAsync(string imagePath, SidecarSet sidecars, CancellationToken cancellationToken = default)
     {

@@ -27,6 +27,27 @@ internal sealed class DecodedReader(Stream decoded, Func<long> compressedOffset,
         return span;
     }
 
+    /// <summary>The next <paramref name="count"/> bytes (≤ 4 MiB) without consuming them, or an error naming <paramref name="what"/>.</summary>
+    public ReadOnlySpan<byte> Peek(int count, string what)
+    {
+        if (_end - _start < count) Fill(count, what);
+        return _buffer.AsSpan(_start, count);
+    }
+
+    /// <summary>Up to <paramref name="count"/> (≤ 4 MiB) next bytes without consuming them: fewer only where the stream ends.</summary>
+    public ReadOnlySpan<byte> PeekUpTo(int count)
+    {
+        count = Math.Min(count, _buffer.Length);
+        if (_start > 0 && _end - _start < count)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+        while (_end - _start < count && _end < _buffer.Length && ReadMore() > 0) { }
+        return _buffer.AsSpan(_start, Math.Min(count, _end - _start));
+    }
+
     /// <summary>Passes <paramref name="count"/> bytes to <paramref name="each"/> chunk by chunk (nothing is copied).</summary>
     public void Pass(long count, string what, SpanAction each)
     {

@@ -2,14 +2,24 @@ using OgActors.Messages.Repositories;
 
 namespace OgActors.RepositoryNode.Catalog;
 
-/// <summary>The size and modification time that identify one version of NAME.img.</summary>
-public readonly record struct FileStamp(long Size, DateTimeOffset ModifiedAt)
+/// <summary>
+/// What identifies one version of NAME.img: size and modification time, and also its change time (ctime) and its
+/// device and inode, so that a file rewritten in place with the same size and a restored mtime (<c>touch -r</c>), or
+/// replaced by another file, is a new version that is verified again before it is served.
+/// </summary>
+public readonly record struct FileStamp(long Size, DateTimeOffset ModifiedAt, DateTimeOffset ChangedAt = default, long Device = 0, long Inode = 0)
 {
     public static FileStamp? Of(string path)
     {
         var file = new FileInfo(path);
-        return file.Exists ? new FileStamp(file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero)) : null;
+        if (!file.Exists) return null;
+        var identity = FileIdentity.Of(path);
+        return new FileStamp(file.Length, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero),
+            identity?.ChangedAt ?? default, identity?.Device ?? 0, identity?.Inode ?? 0);
     }
+
+    /// <summary>The identity as the info sidecar records it (size, mtime, ctime, device, inode).</summary>
+    public string Describe() => $"size {Size}, modified {ModifiedAt:O}, changed {ChangedAt:O}, inode {Device}:{Inode}";
 }
 
 /// <summary>Sums written beside an incorporated image.</summary>

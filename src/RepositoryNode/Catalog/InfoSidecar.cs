@@ -4,8 +4,10 @@ using OgActors.Messages.Repositories;
 namespace OgActors.RepositoryNode.Catalog;
 
 /// <summary>
-/// NAME.img.info.json: what inspection found plus the sums, for the version of NAME.img with this size and time.
-/// Lets a restarted repository trust its earlier work instead of hashing everything again.
+/// NAME.img.info.json: what inspection found plus the sums, for the version of NAME.img with this identity (size,
+/// modification time, change time, device and inode). Lets a restarted repository trust its earlier work instead of
+/// verifying and hashing everything again — only for a file whose whole identity is still the recorded one
+/// (<see cref="Describes"/>); a sidecar written before the change time and inode were recorded describes no file.
 /// </summary>
 public sealed record InfoSidecar(
     string CanonicalName,
@@ -16,8 +18,15 @@ public sealed record InfoSidecar(
     string FullSum,
     string InfoHash,
     DateTimeOffset IncorporatedAt,
-    JsonElement? Inspection = null)
+    JsonElement? Inspection = null,
+    DateTimeOffset? ChangedAt = null,
+    long? Device = null,
+    long? Inode = null)
 {
+    /// <summary>True when <paramref name="stamp"/> is the very version of the file this sidecar was written for.</summary>
+    public bool Describes(FileStamp stamp) =>
+        Size == stamp.Size && ModifiedAt == stamp.ModifiedAt && ChangedAt == stamp.ChangedAt && Device == stamp.Device && Inode == stamp.Inode;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static async Task WriteAsync(string path, InfoSidecar info, CancellationToken ct)

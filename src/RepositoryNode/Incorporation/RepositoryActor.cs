@@ -20,8 +20,10 @@ namespace OgActors.RepositoryNode.Incorporation;
 ///   any → Locked while NAME.img.lock is someone else's; Locked → Processing when the lock goes
 ///   any → gone when NAME.img disappears or is deleted (publish ImageFileRemoved)
 /// A change seen while the image is being read makes it settle and be read again when the read ends. A Ready file
-/// whose size or time changes is no longer served (CatalogView checks the stamp on every request) and is verified
+/// whose identity (size, mtime, ctime, device, inode) changes is no longer served (CatalogView checks the stamp on every request) and is verified
 /// again; if it no longer verifies it goes to Error (ImageFileRejected with the sentence), never back to Ready.
+/// On start, work recalled from NAME.img.info.json counts only for the very file it was written for; with
+/// og.repository.reverify-on-start every recalled image is also verified again in the background while served.
 ///
 /// It announces the repository (name, address, space, catalog) on start, on every change and periodically,
 /// and answers <see cref="IRepositoryCommand"/>s (delete, import, catalog).
@@ -38,6 +40,7 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
     private sealed record Finished(IncorporationOutcome Outcome) : INoSerializationVerificationNeeded;
     private sealed record Verified(ImageKey Key, int Percent) : INoSerializationVerificationNeeded;
     private sealed record Crashed(ImageKey Key, FileStamp Stamp, string Reason) : INoSerializationVerificationNeeded;
+    private sealed record Reverified(ImageKey Key, FileStamp Stamp, IncorporationOutcome.Rejected? Rejected) : INoSerializationVerificationNeeded;
 
     private readonly RepositoryActorSettings _settings;
     private readonly IActorRef _mediator;
@@ -52,6 +55,7 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<ImageKey, (FileStamp Stamp, DateTimeOffset Since)> _settling = new();
     private readonly Dictionary<ImageKey, FileStamp> _reading = new();
     private readonly HashSet<ImageKey> _changedWhileReading = new();
+    private readonly HashSet<ImageKey> _reverifiedSinceStart = new();
     private bool _announceDue = true;
     private ImagesDirectoryWatcher? _watcher;
 
@@ -81,6 +85,16 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
                 Transition(entry with { VerifiedPercent = m.Percent });
         });
         Receive<Crashed>(m => OnFinished(new IncorporationOutcome.Rejected(m.Key, m.Stamp, m.Reason), crashed: true));
+        Receive<Reverified>(m =>
+        {
+            // Only if the entry is still the recalled version: a change meanwhile is being incorporated anew.
+            if (m.Rejected is { } rejected && _entries.GetValueOrDefault(m.Key) is { State: ImageFileState.Ready } entry
+                && entry.Stamp == m.Stamp && !_reading.ContainsKey(m.Key))
+            {
+                _log.Warning("Image {0} no longer verifies: {1}", m.Key, rejected.Reason);
+                Conclude(rejected);
+            }
+        });
         Receive<AnnounceIfChanged>(_ => { if (_announceDue) Announce(); });
         Receive<AnnounceNow>(_ => Announce());
         Receive<RequestRepositoryAnnouncements>(_ =>
@@ -161,6 +175,10 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         {
             _settling.Remove(key);
             Conclude(earlier);
+            if (_settings.ReverifyOnStart && earlier is IncorporationOutcome.Incorporated recalled && _reverifiedSinceStart.Add(key))
+                _incorporator.ReverifyAsync(key, now, recalled.Sums, _stopping.Token).PipeTo(Self,
+                    success: rejected => new Reverified(key, now, rejected),
+                    failure: _ => new Reverified(key, now, null));
             return;
         }
 

@@ -26,7 +26,7 @@ public sealed class ImageVerifierTests(InspectionImages images)
     public void Intact_images_of_every_tool_verify()
     {
         foreach (var image in new[] { images.Ext4PartcloneNoChecksum, images.NtfsPartclone, images.NtfsNtfsclone, images.Fat32Partclone,
-                     images.Fat16Partclone, images.Fat32Imager, images.Ext4PartcloneV1, images.Ext4,
+                     images.Fat16Partclone, images.Fat32Imager, PartcloneV1Images.WithChecksums(images.Ext4PartcloneNoChecksum, images.Factory.PathOf("pc/ext4-v1-crc.pcl")), images.Ext4,
                      images.Factory.Compress(images.Ext4, Compressor.Lzop, "raw/ext4.img.lzo"),
                      images.Factory.Compress(images.NtfsNtfsclone, Compressor.Gzip, "nc/ntfs.ntfsclone.gz") })
             ImageVerifier.VerifyFile(image);

@@ -22,6 +22,15 @@ public sealed class SettingsAndNamesTests
         settings.RescanInterval.Should().Be(new RepositoryActorSettings().RescanInterval);
     }
 
+    [Fact]
+    public void Reverify_on_start_is_off_unless_configured()
+    {
+        RepositoryActorSettingsHocon.From(ConfigurationFactory.ParseString("og.repository { settle-time = 5s }"), "r", "/i", "http://h")
+            .ReverifyOnStart.Should().BeFalse();
+        RepositoryActorSettingsHocon.From(ConfigurationFactory.ParseString("og.repository { reverify-on-start = on }"), "r", "/i", "http://h")
+            .ReverifyOnStart.Should().BeTrue();
+    }
+
     [Theory]
     [InlineData("/imgs/win10.img", "", "win10")]
     [InlineData("/imgs/win10.img.full.sum", "", "win10")]
