@@ -59,13 +59,13 @@ public sealed record SoftwareProfile(
 [Manifest("profile.summary")]
 public sealed record ProfileSummary(int Revision, string OperatingSystem, string Version, int Packages, string Line, string Status);
 
-/// <summary>One package whose version differs between two profiles.</summary>
+/// <summary>One package whose version differs between two profiles; <paramref name="Upgraded"/> when To orders after From (dpkg's rules).</summary>
 [Manifest("profile.upgrade")]
-public sealed record PackageChange(string Name, string From, string To);
+public sealed record PackageChange(string Name, string From, string To, bool Upgraded);
 
 /// <summary>
 /// The difference between two profiles (<paramref name="From"/> → <paramref name="To"/>, each "IMAGE revision N"):
-/// packages only in To, only in From, and in both with another version.
+/// packages only in To, only in From, and in both with another version (upgraded or downgraded).
 /// </summary>
 [Manifest("profile.diff")]
 public sealed record ProfileDiff(
@@ -82,6 +82,6 @@ public sealed record ProfileDiff(
             [.. right.Values.Where(p => !left.ContainsKey(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal)],
             [.. left.Values.Where(p => !right.ContainsKey(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal)],
             [.. left.Values.Where(p => right.TryGetValue(p.Name, out var q) && q.Version != p.Version).OrderBy(p => p.Name, StringComparer.Ordinal)
-                .Select(p => new PackageChange(p.Name, p.Version, right[p.Name].Version))]);
+                .Select(p => new PackageChange(p.Name, p.Version, right[p.Name].Version, PackageVersion.Compare(right[p.Name].Version, p.Version) > 0))]);
     }
 }
