@@ -26,7 +26,7 @@ internal static class WindowsHive
             profile.Version = version.GetValueOrDefault("DisplayVersion") ?? version.GetValueOrDefault("ReleaseId") ?? version.GetValueOrDefault("CurrentVersion", "");
             profile.OsId = "windows";
             var build = version.GetValueOrDefault("CurrentBuild") ?? version.GetValueOrDefault("CurrentBuildNumber");
-            if (build is not null) profile.Facts["build"] = version.GetValueOrDefault("UBR") is { } ubr ? $"{build}.{ubr}" : build;
+            if (build is not null) profile.Facts["build"] = Dword(version.GetValueOrDefault("UBR")) is { } ubr ? $"{build}.{ubr}" : build;
             if (version.GetValueOrDefault("EditionID") is { } edition) profile.Facts["edition"] = edition;
             if (profile.OperatingSystem.Length == 0) profile.CannotRead("operating system", $@"{CurrentVersion} has no ProductName.");
         }
@@ -48,6 +48,11 @@ internal static class WindowsHive
         if (found) profile.PackageSource = "windows";
         else profile.CannotRead("programs", @"the SOFTWARE hive has no Microsoft\Windows\CurrentVersion\Uninstall key.");
     }
+
+    /// <summary>A REG_DWORD as hivexget prints it ("dword:00000edb") in decimal, or null.</summary>
+    internal static long? Dword(string? value) =>
+        value is not null && value.StartsWith("dword:", StringComparison.Ordinal)
+        && long.TryParse(value["dword:".Length..], System.Globalization.NumberStyles.HexNumber, null, out var n) ? n : null;
 
     /// <summary>The values of a key as hivexget prints them (strings unquoted; other types as "dword:…", "hex(N):…"); null if the key is missing.</summary>
     internal static async Task<Dictionary<string, string>?> ValuesAsync(string hive, string key, CancellationToken ct)
