@@ -80,6 +80,39 @@ public static class ProfileCommands
             o.Line($"{d.Added.Count} added, {d.Removed.Count} removed, {d.Changed.Count(c => c.Upgraded)} upgraded, {d.Changed.Count(c => !c.Upgraded)} downgraded");
         });
 
-        return new Command("profile", "software profiles read from the images: show, diff") { show, diff };
+        return new Command("profile", "software profiles read from the images: show, diff; read an image file locally") { show, diff, Read() };
+    }
+
+    /// <summary>
+    /// <c>profile read PATH [--scratch DIR] [--json]</c>: reads the profile of an image file here, as a repository does
+    /// (restore to a sparse scratch file, read with debugfs / ntfs-3g + hivex / mtools, delete it); no cluster needed.
+    /// Prints the profile line, what could not be read and <c>seconds=…</c>.
+    /// </summary>
+    private static Command Read()
+    {
+        var path = new Argument<string>("PATH") { Description = "an image file (partclone, ntfsclone, dd; any compressor)" };
+        var scratch = new Option<string?>("--scratch") { Description = "directory for the scratch copy (default: the image's directory)" };
+        var json = new Option<bool>("--json") { Description = "print every field as JSON" };
+        var command = new Command("read", "read the software profile of an image file here, without a cluster") { path, scratch, json };
+        command.SetAction(async (result, ct) =>
+        {
+            var (stdout, stderr) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
+            var image = result.GetValue(path)!;
+            if (!File.Exists(image)) { stderr.WriteLine($"ogctl: {image} does not exist."); return 1; }
+            var dir = result.GetValue(scratch) ?? Path.GetDirectoryName(Path.GetFullPath(image))!;
+            var read = await new Imaging.Profiles.ProfileExtractor(dir).ReadAsync(image, null, ct);
+            if (result.GetValue(json))
+            {
+                stdout.WriteLine(System.Text.Json.JsonSerializer.Serialize(read, ApiClient.Json));
+                return 0;
+            }
+            stdout.WriteLine(read.Line);
+            if (read.Kernels.Count > 0) stdout.WriteLine($"kernels: {string.Join(", ", read.Kernels)}");
+            foreach (var (k, v) in read.Facts.OrderBy(f => f.Key, StringComparer.Ordinal)) stdout.WriteLine($"{k}: {v}");
+            foreach (var gap in read.Unreadable) stdout.WriteLine($"not read: {gap.What}: {gap.Why}");
+            stdout.WriteLine(System.FormattableString.Invariant($"seconds={read.Elapsed.TotalSeconds:0.000}"));
+            return 0;
+        });
+        return command;
     }
 }
