@@ -6,7 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # The real tools the product drives: clone tools, compressors, transfer engines, filesystems, the CI database.
 packages=(partclone ntfs-3g partimage udpcast lzop pigz zstd xz-utils bzip2 lz4 aria2 opentracker mktorrent
-          e2fsprogs dosfstools postgresql iproute2 util-linux file)
+          e2fsprogs dosfstools postgresql iproute2 util-linux file
+          libhivex-bin mtools)   # software profiles: Windows hives (hivexget, hivexsh), FAT listings (mdir, minfo)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -20,6 +20,7 @@ namespace OgActors.Ctl
             ComputerCommands.Create,
             RepoCommands.Create,
             ImageCommands.Create,
+            ProfileCommands.Create,
             ClassroomCommands.Create,
             .. DeployCommands.Palettes,
             SessionCommands.Create,

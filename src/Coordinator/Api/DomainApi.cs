@@ -22,6 +22,7 @@ public static class DomainApi
     {
         ClassroomApi.Map(api);
         ImageApi.Map(api);
+        ProfileApi.Map(api); // software profiles (issue 17)
         SessionApi.Map(api);
         AuditApi.Map(api);
         return api;

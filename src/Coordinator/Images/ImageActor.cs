@@ -3,6 +3,7 @@ using Akka.Persistence;
 using OgActors.Coordinator.Domain;
 using OgActors.Messages.Common;
 using OgActors.Messages.Images;
+using OgActors.Messages.Profiles;
 
 namespace OgActors.Coordinator.Images;
 
@@ -16,13 +17,24 @@ public sealed class ImageActor : ReceivePersistentActor
     private readonly string _canonical;
     private ImageState _state = ImageState.Empty;
 
+    // Live only: where a repository's profile extraction of each content (full sum) is; never journaled.
+    private readonly Dictionary<string, NoteImageProfileProgress> _profileProgress = new();
+
     public ImageActor(string canonical)
     {
         _canonical = canonical;
         Recover<IImageEvent>(e => _state = _state.Apply(e));
         Command<DefineImage>(Define);
         Command<DeleteImage>(Delete);
-        Command<GetImage>(_ => Sender.Tell(_state.View is { } view ? view : NotDefined()));
+        Command<GetImage>(_ => Sender.Tell(_state.View is { } view ? view with { Profile = ImageProfiles.Summary(_state, _profileProgress) } : NotDefined()));
+        Command<RecordImageProfile>(RecordProfile);
+        Command<NoteImageProfileProgress>(p =>
+        {
+            if (p.Stage == "done") _profileProgress.Remove(p.FullSum.ToLowerInvariant());
+            else _profileProgress[p.FullSum.ToLowerInvariant()] = p;
+            Sender.Tell(new Accepted(_canonical));
+        });
+        Command<GetImageProfile>(q => Sender.Tell(ImageProfiles.Answer(_state, _canonical, q.Revision, _profileProgress)));
         Command<LinkImageFile>(Link);
         Command<UnlinkImageFile>(Unlink);
         Command<FailImageFile>(Fail);
@@ -67,6 +79,16 @@ public sealed class ImageActor : ReceivePersistentActor
     {
         if (_state.CopyIn(cmd.Repository, cmd.Folder) is null) { Sender.Tell(new Accepted(_canonical)); return; }
         Save(new ImageFileUnlinked(_canonical, cmd.Repository, cmd.Folder, $"repository:{cmd.Repository}", Now), Sender);
+    }
+
+    /// <summary>A repository read one content's profile: journaled unless the same reading is already recorded.</summary>
+    private void RecordProfile(RecordImageProfile cmd)
+    {
+        var sum = cmd.Profile.FullSum.ToLowerInvariant();
+        _profileProgress.Remove(sum);
+        if (_state.Profiles.TryGetValue(sum, out var known) && known.ReadAt == cmd.Profile.ReadAt && known.Repository == cmd.Profile.Repository)
+        { Sender.Tell(new Accepted(_canonical)); return; } // the same reading announced again
+        Save(new ImageProfileRecorded(_canonical, cmd.Profile with { Canonical = _canonical, Revision = 0 }, $"repository:{cmd.Profile.Repository}", Now), Sender);
     }
 
     private void Save(IImageEvent evt, IActorRef replyTo) =>

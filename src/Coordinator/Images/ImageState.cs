@@ -1,4 +1,5 @@
 using OgActors.Messages.Images;
+using OgActors.Messages.Profiles;
 
 namespace OgActors.Coordinator.Images;
 
@@ -12,6 +13,22 @@ namespace OgActors.Coordinator.Images;
 public sealed record ImageState(ImageView? Definition, IReadOnlyList<ImageFileCopy> Copies, IReadOnlyDictionary<string, int> RevisionBySum)
 {
     public static ImageState Empty { get; } = new(null, [], new Dictionary<string, int>());
+
+    /// <summary>The software profile read from each content (full sum, lower case) of the image; kept while undefined too.</summary>
+    public IReadOnlyDictionary<string, SoftwareProfile> Profiles { get; init; } = new Dictionary<string, SoftwareProfile>();
+
+    /// <summary>The ready copy whose revision is the image's (see <see cref="Revision"/>), or null.</summary>
+    public ImageFileCopy? CurrentCopy =>
+        Copies.LastOrDefault(c => c.State == "ready" && c.Repository == Definition?.Repository) ?? Copies.LastOrDefault(c => c.State == "ready");
+
+    /// <summary>The full sum that revision <paramref name="revision"/> is, or null when the image never had it.</summary>
+    public string? SumOfRevision(int revision) => RevisionBySum.Where(kv => kv.Value == revision).Select(kv => kv.Key).FirstOrDefault();
+
+    /// <summary>The profile read from <paramref name="fullSum"/>, with the revision that content is.</summary>
+    public SoftwareProfile? ProfileOf(string fullSum) =>
+        Profiles.TryGetValue(fullSum.ToLowerInvariant(), out var p)
+            ? p with { Revision = RevisionBySum.GetValueOrDefault(fullSum.ToLowerInvariant()), Canonical = Definition?.Canonical ?? p.Canonical }
+            : null;
 
     /// <summary>The revision of the ready file held now (0 when none).</summary>
     public int Revision =>
@@ -44,6 +61,10 @@ public sealed record ImageState(ImageView? Definition, IReadOnlyList<ImageFileCo
             Copies = [.. Copies.Select(c => SameCopy(c, e.Repository, e.Folder) ? c with { State = "error", Error = e.Reason } : c)],
         },
         ImageFileUnlinked e => this with { Copies = [.. Copies.Where(c => !SameCopy(c, e.Repository, e.Folder))] },
+        ImageProfileRecorded e => this with
+        {
+            Profiles = new Dictionary<string, SoftwareProfile>(Profiles) { [e.Profile.FullSum.ToLowerInvariant()] = e.Profile },
+        },
         _ => this,
     };
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using OgActors.Messages.Images;
+using OgActors.Messages.Profiles;
 using OgActors.Messages.Repositories;
 
 namespace OgActors.Coordinator.Images;
@@ -31,6 +32,16 @@ public sealed class RepositoryFileLinker : ReceiveActor
             _log.Warning("Repository {0} rejected {1}: {2}", f.Repository, f.CanonicalName, f.Reason);
             if (ImageRules.CheckCanonical(f.CanonicalName) is null)
                 images.Tell(new FailImageFile(f.CanonicalName, f.Repository, f.Folder, f.Reason, f.At));
+        });
+        // Software profiles the repositories read from their images (after verification), attached to the image of the same name.
+        Receive<ImageProfileRead>(f =>
+        {
+            if (ImageRules.CheckCanonical(f.CanonicalName) is null) images.Tell(new RecordImageProfile(f.CanonicalName, f.Profile));
+        });
+        Receive<ImageProfileProgress>(f =>
+        {
+            if (ImageRules.CheckCanonical(f.CanonicalName) is null)
+                images.Tell(new NoteImageProfileProgress(f.CanonicalName, f.Repository, f.FullSum, f.Stage, f.Percent, f.Reason));
         });
         Receive<Messages.Common.IReply>(_ => { });
     }

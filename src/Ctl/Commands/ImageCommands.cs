@@ -18,7 +18,10 @@ public static class ImageCommands
         public bool InError => State == "error";
     }
     public sealed record Image(string Canonical, string DisplayName, string SoftwareProfile, int Partition, string PartitionType,
-        string Repository, string Comments, int Revision, IReadOnlyList<Copy> Copies, DateTimeOffset DefinedAt, string DefinedBy);
+        string Repository, string Comments, int Revision, IReadOnlyList<Copy> Copies, DateTimeOffset DefinedAt, string DefinedBy,
+        ProfileSummary? Profile = null);
+    /// <summary>The profile read from the image's current revision (issue 17), or its status ("has not been read yet", …).</summary>
+    public sealed record ProfileSummary(int Revision, string OperatingSystem, string Version, int Packages, string Line, string Status);
 
     public static Command Create(CtlContext ctx)
     {
@@ -45,9 +48,10 @@ public static class ImageCommands
         {
             var images = await api.GetAsync<List<Image>>("api/images", ct);
             if (ctx.WantsJson(parse)) { ctx.Output.Json(images); return; }
-            var table = CtlOutput.Table("Canonical", "Name", "Profile", "Partition", "Revision", "Held by", "Info");
+            var table = CtlOutput.Table("Canonical", "Name", "Profile", "OS", "Partition", "Revision", "Held by", "Info");
             foreach (var i in images)
-                table.AddRow(Markup.Escape(i.Canonical), Markup.Escape(i.DisplayName), Markup.Escape(i.SoftwareProfile), $"{i.Partition} {Markup.Escape(i.PartitionType)}",
+                table.AddRow(Markup.Escape(i.Canonical), Markup.Escape(i.DisplayName), Markup.Escape(i.SoftwareProfile), Markup.Escape(OsColumn(i)),
+                    $"{i.Partition} {Markup.Escape(i.PartitionType)}",
                     i.Revision == 0 ? "-" : i.Revision.ToString(), Markup.Escape(Holders(i)),
                     Markup.Escape(i.Copies.OrderByDescending(c => c.Revision).FirstOrDefault()?.Info.OgLine ?? "-"));
             ctx.Output.Write(table);
@@ -63,6 +67,9 @@ public static class ImageCommands
             ctx.Output.Line($"[bold]{Markup.Escape(i.Canonical)}[/]  \"{Markup.Escape(i.DisplayName)}\"  revision {i.Revision}");
             ctx.Output.Line(Markup.Escape($"profile {i.SoftwareProfile}; partition {i.Partition} {i.PartitionType}; repository {i.Repository}; defined by {i.DefinedBy}"));
             ctx.Output.Line(Markup.Escape($"comments: {i.Comments}"));
+            if (i.Profile is { } read)
+                ctx.Output.Line(Markup.Escape(read.Status == "read" ? $"read from revision {read.Revision}: {read.Line} (ogctl profile show {i.Canonical})"
+                    : $"read from revision {read.Revision}: the profile {read.Status}"));
             if (i.Copies.Count == 0) { ctx.Output.Line("no repository holds its file yet"); return; }
             var table = CtlOutput.Table("Repository", "Revision", "State", "Info", "Size", "Full sum", "Modified");
             foreach (var c in i.Copies)
@@ -106,6 +113,16 @@ public static class ImageCommands
         return new Command("image", "images: define, list, show, delete image objects; info of an image file")
             { define, list, show, delete, ImageInfoCommand.Create(), ImageImportCommand.Create(ctx) };
     }
+
+    /// <summary>"Debian GNU/Linux 12" from the profile read from the current revision; "-" when none; "(reading)" while it is read.</summary>
+    private static string OsColumn(Image i) => i.Profile switch
+    {
+        null => "-",
+        { Status: "read", OperatingSystem.Length: 0 } => "unknown",
+        { Status: "read" } p => p.Version.Length == 0 || p.OperatingSystem.Contains(p.Version, StringComparison.Ordinal) ? p.OperatingSystem : $"{p.OperatingSystem} {p.Version}",
+        { Status: var s } when s.StartsWith("is being read", StringComparison.Ordinal) || s.StartsWith("is queued", StringComparison.Ordinal) => "(reading)",
+        _ => "-",
+    };
 
     private static string Holders(Image i) =>
         i.Copies.Count == 0 ? "-" : string.Join(", ", i.Copies.Select(c => c.InError ? $"{c.Repository} (error: {c.Error})"

@@ -103,6 +103,7 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
             infoLine = copy.Info.OgLine;
             revision = image.Revision;
             Say($"image {Image} revision {revision} linked in {repo} after {incorporation:0.0} s; info line: {infoLine}");
+            Say($"profile: {await JourneyProfile.LineAsync(api, Image, cancel)}"); // issue 17: read by the repository from the image
             Console.Out.Flush();
 
             Dictionary<string, JobView> network = new(StringComparer.OrdinalIgnoreCase);

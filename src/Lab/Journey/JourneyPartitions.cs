@@ -50,6 +50,7 @@ public static class JourneyPartitions
         }
         var part1 = files.Partitions[0].File;
         var part2 = files.Partitions[1].File;
+        JourneyProfile.AddModelSoftware(content); // issue 17: an OS and packages for the repository to read
         await JourneyTools.CheckedAsync("mkfs.ext4", ["-q", "-F", "-L", "journey", "-d", content, part1], cancel);
         await JourneyTools.CheckedAsync("mkfs.ntfs", ["-F", "-Q", "-q", "-L", "journey-data", part2], cancel);
         return (content, count, bytes);

@@ -14,4 +14,5 @@ public sealed record ImageView(
     string Canonical, string DisplayName, string SoftwareProfile, int Partition, string PartitionType,
     string Repository, string Comments, int Revision, IReadOnlyList<ImageFileCopy> Copies,
     DateTimeOffset DefinedAt, string DefinedBy,
-    IReadOnlyDictionary<string, int>? Revisions = null); // full sum → revision of every content the image has had
+    IReadOnlyDictionary<string, int>? Revisions = null, // full sum → revision of every content the image has had
+    Profiles.ProfileSummary? Profile = null); // the software profile read from the current revision (or its extraction's status)
