@@ -126,7 +126,9 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
                 var pcLimit = JourneyLimit.SecondsFor(imageBytes, _plan.LinkMbit);
                 var bound = Math.Max(repoLimit, pcLimit);
                 limit = new JourneyLimit("unicast", targets.Count, imageBytes, _plan.LinkMbit, _plan.RepositoryMbit, repoLimit, pcLimit, bound, networkSeconds,
-                    networkSeconds / bound, 0);
+                    networkSeconds / bound, 0, Timeline(cached));
+                Say(string.Create(CultureInfo.InvariantCulture,
+                    $"  network phase timeline (s after the session was created): {string.Join(", ", limit.Timeline!.Select(t => $"{t.Computer} started {t.StartedSeconds:0.00}, finished {t.FinishedSeconds:0.00}"))}; session finished {networkSeconds:0.00}"));
             }
 
             Say($"deploy --mode deployImage --protocol unicast --image {Image} --scope {string.Join(',', targets)}");
@@ -175,6 +177,11 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
         report.Write(dataDir);
         return report;
     }
+
+    /// <summary>When each job of a session started and finished, in seconds after the session was created (the coordinator's clock).</summary>
+    private static IReadOnlyList<JourneyJobTimes> Timeline(SessionView session) =>
+        [.. session.Jobs.Select(j => new JourneyJobTimes(j.Computer,
+            j.StartedAt is { } s ? (s - session.CreatedAt).TotalSeconds : 0, j.FinishedAt is { } f ? (f - session.CreatedAt).TotalSeconds : 0))];
 
     /// <summary>Null once the classroom records that the computer's partition holds the image's revision (it may lag the session briefly).</summary>
     private static async Task<string?> RecordedAsync(OperatorApi api, string computer, int revision, CancellationToken cancel)

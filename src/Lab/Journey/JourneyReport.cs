@@ -12,10 +12,15 @@ public sealed record JourneyRow(string Computer, string Path, string Reason, lon
 /// </summary>
 public sealed record JourneyLimit(
     string Protocol, int Computers, long ImageBytes, int LinkMbit, int RepositoryLinkMbit,
-    double RepositoryLimitSeconds, double ComputerLimitSeconds, double LimitSeconds, double Seconds, double Ratio, double RestoreSeconds)
+    double RepositoryLimitSeconds, double ComputerLimitSeconds, double LimitSeconds, double Seconds, double Ratio, double RestoreSeconds,
+    IReadOnlyList<JourneyJobTimes>? Timeline = null)
 {
+
     public static double SecondsFor(long bytes, int mbit) => bytes * 8.0 / (mbit * 1_000_000.0);
 }
+
+/// <summary>When a job of the network phase started and finished, in seconds after its session was created.</summary>
+public sealed record JourneyJobTimes(string Computer, double StartedSeconds, double FinishedSeconds);
 
 /// <summary>What the journey did and measured; written to DIR/journey.json for scripts and tests.</summary>
 public sealed record JourneyReport(
