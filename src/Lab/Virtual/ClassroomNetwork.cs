@@ -79,8 +79,7 @@ public sealed class ClassroomNetwork
     /// <summary>tbf at <paramref name="mbit"/>: a burst of 4 ms of the rate (at least 128 KiB, so GSO packets pass), 100 ms of queue (TCP keeps the link full).</summary>
     private static void Shape(string ns, string device, int mbit)
     {
-        var ms = int.TryParse(Environment.GetEnvironmentVariable("OG_LAB_TBF_BURST_MS"), out var v) ? v : 4;
-        var burst = Math.Max(128 * 1024, (long)mbit * 1_000_000 / 8 * ms / 1000);
+        var burst = Math.Max(128 * 1024, (long)mbit * 1_000_000 / 8 / 250);
         NetNs.Tc(ns, "qdisc", "replace", "dev", device, "root", "tbf", "rate", $"{mbit}mbit",
             "burst", burst.ToString(CultureInfo.InvariantCulture), "latency", "100ms");
     }
