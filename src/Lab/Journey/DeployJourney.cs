@@ -134,8 +134,6 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
                 // The session's own clock (created → finished, as the coordinator recorded it), not this poll loop's.
                 var networkSeconds = cached.FinishedAt is { } end ? (end - cached.CreatedAt).TotalSeconds : step.Elapsed.TotalSeconds;
                 foreach (var j in cached.Jobs) network[j.Computer] = j;
-                if (cached.Outcome != SessionOutcome.Succeeded)
-                    throw new JourneyException($"The updateCache session {cacheId} ended {cached.Outcome}: {cached.Jobs.FirstOrDefault(j => j.Status != JobStatus.Succeeded)?.Error}");
                 // Unicast: N copies over the repository's link, image bytes only (the issue's definition). Multicast: one pass
                 // for all, its wire bytes with the headers (MulticastWire), over the repository's link and each computer's.
                 var wire = _plan.Multicast ? MulticastWire.WireBytes(imageBytes) : 0;
@@ -144,8 +142,12 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
                     : JourneyLimit.SecondsFor(targets.Count * imageBytes, _plan.RepositoryMbit);
                 var pcLimit = JourneyLimit.SecondsFor(_plan.Multicast ? wire : imageBytes, _plan.LinkMbit);
                 var bound = Math.Max(repoLimit, pcLimit);
+                // A failed network phase keeps its limit in the report (for the harness) but no measured time or ratio.
+                if (cached.Outcome != SessionOutcome.Succeeded) networkSeconds = 0;
                 limit = new JourneyLimit(_plan.Protocol, targets.Count, imageBytes, _plan.LinkMbit, _plan.RepositoryMbit, repoLimit, pcLimit, bound, networkSeconds,
                     networkSeconds / bound, 0, Timeline(cached), wire, _plan.Multicast ? MulticastWire.Rule : "image bytes only");
+                if (cached.Outcome != SessionOutcome.Succeeded)
+                    throw new JourneyException($"The updateCache session {cacheId} ended {cached.Outcome}: {cached.Jobs.FirstOrDefault(j => j.Status != JobStatus.Succeeded)?.Error}");
                 Say(string.Create(CultureInfo.InvariantCulture,
                     $"  network phase timeline (s after the session was created): {string.Join(", ", limit.Timeline!.Select(t => $"{t.Computer} started {t.StartedSeconds:0.00}, finished {t.FinishedSeconds:0.00}"))}; session finished {networkSeconds:0.00}"));
             }

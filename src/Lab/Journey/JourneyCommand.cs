@@ -73,15 +73,17 @@ public static class JourneyCommand
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Physical limit (multicast, one stream of {m.ImageBytes:N0} image bytes = {m.WireBytes:N0} bytes on the wire for {m.Computers} computer(s); {m.HeaderRule}): repository link {m.RepositoryLinkMbit} Mbit/s → {m.RepositoryLimitSeconds:0.00} s, one computer's link {m.LinkMbit} Mbit/s → {m.ComputerLimitSeconds:0.00} s; limit {m.LimitSeconds:0.00} s."));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Measured network phase (updateCache) {m.Seconds:0.00} s: ratio {m.Ratio:0.000} to the limit; restore from the caches after it {m.RestoreSeconds:0.00} s."));
+            if (m.Seconds > 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Measured network phase (updateCache) {m.Seconds:0.00} s: ratio {m.Ratio:0.000} to the limit; restore from the caches after it {m.RestoreSeconds:0.00} s."));
         }
         else if (report.Limit is { } l)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Physical limit ({l.Protocol}, {l.Computers} computer(s) × {l.ImageBytes:N0} bytes): repository link {l.RepositoryLinkMbit} Mbit/s → {l.RepositoryLimitSeconds:0.00} s, one computer's link {l.LinkMbit} Mbit/s → {l.ComputerLimitSeconds:0.00} s; limit {l.LimitSeconds:0.00} s."));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Measured network phase (updateCache) {l.Seconds:0.00} s: ratio {l.Ratio:0.000} to the limit; restore from the caches after it {l.RestoreSeconds:0.00} s."));
+            if (l.Seconds > 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Measured network phase (updateCache) {l.Seconds:0.00} s: ratio {l.Ratio:0.000} to the limit; restore from the caches after it {l.RestoreSeconds:0.00} s."));
         }
         if (!report.Succeeded) { Console.Error.WriteLine($"og-lab: the journey failed: {report.Failure} (the nodes' log is {log})"); return 1; }
         if (temporary && !keep) { try { Directory.Delete(data, true); } catch (IOException) { } }
