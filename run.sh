@@ -4,7 +4,7 @@
 #   ./run.sh lab --data DIR [--computers N]   starts the all-in-one lab in the foreground (Ctrl-C stops it)
 #   ./run.sh lab --virtual [--computers N] [--link-mbit M] [--repo-link-mbit R] [--data DIR]
 #                                             the virtual classroom (network namespaces; needs root and iproute2)
-#   ./run.sh journey [--virtual] [--computers N] [--protocol unicast] [--link-mbit M]
+#   ./run.sh journey [--virtual] [--computers N] [--protocol unicast|multicast] [--link-mbit M]
 #                                             the main job, on the loopback lab or on a virtual classroom
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,7 +13,7 @@ cd "$root"
 lab_dll="$root/artifacts/bin/OgActors.Lab/release/og-lab.dll"
 case "${1:-}" in
   lab) shift; exec dotnet "$lab_dll" lab "$@" ;;
-  journey) shift; exec ./scripts/main-job.sh "$@" ;;
+  journey) shift; dotnet "$lab_dll" journey --check-options "$@" || exit $?; exec ./scripts/main-job.sh "$@" ;;
   "")  exec ./scripts/main-job.sh ;;
   *)   echo "run.sh: unknown command '$1'; use no argument for the main job, 'journey [--virtual ...]', or 'lab [--virtual] --data DIR [--computers N]'." >&2; exit 2 ;;
 esac

@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
-# Unicast deploy on the virtual classroom against the wire's physical limit, for N = 1, 4, 8 target computers:
+# Deploy on the virtual classroom against the wire's physical limit, by method, for N target computers:
 # og-lab journey --virtual with N+1 computers (pc01 is captured, the N others receive), every link shaped with tbf.
-# The network phase (updateCache: the image into every cache) is timed against the limit
-#   max(N × image bytes × 8 / repository link rate, image bytes × 8 / one computer's link rate)
-# and reported as a ratio (1.00 = the wire is full); the restore from the caches is reported beside it (on 2 cores,
-# many computers decompressing at once are CPU-bound, not network-bound). Needs root and iproute2.
-#   COUNTS="1 4 8" IMAGE_MIB=100 LINK_MBIT=200 REPO_LINK_MBIT=200 bench/deploy-vs-limit.sh
+# The network phase (updateCache: the image into every cache) is timed against the limit and reported as a ratio
+# (1.00 = the wire is full), and beside it time(N)/time(1) of the same method (unicast ideally grows as N once the
+# repository link is the bottleneck; multicast ideally stays 1.00). The restore from the caches is reported beside
+# (on 2 cores, many computers decompressing at once are CPU-bound, not network-bound). Needs root and iproute2.
+#   unicast:   limit = max(N × image bytes × 8 / repository link rate, image bytes × 8 / one computer's link rate)
+#   multicast: limit = wire bytes × 8 / the slower of the repository's and a computer's link, where the wire bytes
+#              count udpcast's 1456-byte blocks with their 58 header bytes (udpcast 16, UDP 8, IPv4 20, Ethernet 14;
+#              src/Lab/Journey/MulticastWire.cs)
+#   bench/deploy-vs-limit.sh [--methods unicast,multicast]
+#   COUNTS="1 4 8" MCAST_COUNTS="1 4 8 16" IMAGE_MIB=100 LINK_MBIT=200 REPO_LINK_MBIT=200 bench/deploy-vs-limit.sh
 set -euo pipefail
+METHODS=unicast
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --methods) [ $# -ge 2 ] || { echo "deploy-vs-limit: --methods needs a list such as unicast,multicast." >&2; exit 2; }; METHODS="$2"; shift 2 ;;
+    *) echo "deploy-vs-limit: unknown option '$1'; use [--methods unicast,multicast]." >&2; exit 2 ;;
+  esac
+done
+IFS=',' read -r -a methods <<< "$METHODS"
+for m in "${methods[@]}"; do
+  case "$m" in unicast|multicast) ;; *) echo "deploy-vs-limit: unknown method '$m'; use unicast and/or multicast." >&2; exit 2 ;; esac
+done
 COUNTS=${COUNTS:-"1 4 8"}
+MCAST_COUNTS=${MCAST_COUNTS:-"1 4 8 16"}
 IMAGE_MIB=${IMAGE_MIB:-100}
 LINK_MBIT=${LINK_MBIT:-200}
 REPO_LINK_MBIT=${REPO_LINK_MBIT:-$LINK_MBIT}
@@ -18,18 +35,29 @@ work=$(mktemp -d /tmp/og-deploy-limit.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 . "$ROOT/bench/timing.sh"
 
-printf '%-4s %12s %10s %10s %8s %10s %10s\n' N image-bytes limit-s network-s ratio restore-s journey-s
-for n in $COUNTS; do
-  data="$work/n$n"
-  timed "journey-$n" dotnet "$LAB" journey --virtual --computers $((n + 1)) --image-mib "$IMAGE_MIB" \
-    --link-mbit "$LINK_MBIT" --repo-link-mbit "$REPO_LINK_MBIT" --data "$data" --keep \
-    || { echo "deploy-vs-limit: the journey with $n computer(s) failed:" >&2; tail -5 "$work/run.out" >&2; exit 1; }
-  wall=$(cut -d' ' -f1 < "$work/journey-$n.times")
-  python3 - "$data/journey.json" "$n" "$wall" <<'PY'
+printf '%-9s %-4s %12s %10s %10s %8s %9s %10s %10s\n' method N image-bytes limit-s network-s ratio t/t1 restore-s journey-s
+for method in "${methods[@]}"; do
+  counts=$COUNTS; [ "$method" = multicast ] && counts=$MCAST_COUNTS
+  first=""
+  for n in $counts; do
+    data="$work/$method-$n"
+    if ! timed "journey-$method-$n" dotnet "$LAB" journey --virtual --protocol "$method" --computers $((n + 1)) --image-mib "$IMAGE_MIB" \
+        --link-mbit "$LINK_MBIT" --repo-link-mbit "$REPO_LINK_MBIT" --data "$data" --keep; then
+      echo "deploy-vs-limit: the $method journey with $n computer(s) failed:" >&2; tail -3 "$work/run.out" >&2
+      grep -h "og-lab:" "$work/run.out" >&2 || true
+      exit 1
+    fi
+    wall=$(cut -d' ' -f1 < "$work/journey-$method-$n.times")
+    line=$(python3 - "$data/journey.json" "$method" "$n" "$wall" "${first:-0}" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["limit"]
-print(f'{sys.argv[2]:<4} {r["imageBytes"]:>12,} {r["limitSeconds"]:>10.2f} {r["seconds"]:>10.2f} {r["ratio"]:>8.3f} {r["restoreSeconds"]:>10.2f} {float(sys.argv[3]):>10.1f}')
+first = float(sys.argv[5]) or r["seconds"]
+print(f'{sys.argv[2]:<9} {sys.argv[3]:<4} {r["imageBytes"]:>12,} {r["limitSeconds"]:>10.2f} {r["seconds"]:>10.2f} {r["ratio"]:>8.3f} {r["seconds"] / first:>9.2f} {r["restoreSeconds"]:>10.2f} {float(sys.argv[4]):>10.1f} {r["seconds"]}')
 PY
-  rm -rf "$data"
+)
+    echo "${line% *}"
+    [ -n "$first" ] || first=${line##* }
+    rm -rf "$data"
+  done
 done
-echo "(links: $LINK_MBIT Mbit/s per computer, $REPO_LINK_MBIT Mbit/s for the repository; ratio = network phase / limit)"
+echo "(links: $LINK_MBIT Mbit/s per computer, $REPO_LINK_MBIT Mbit/s for the repository; ratio = network phase / limit; t/t1 = network phase with N computers / with 1)"

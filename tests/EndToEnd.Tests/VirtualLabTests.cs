@@ -33,6 +33,17 @@ public sealed class VirtualLabTests : IDisposable
         limit.GetProperty("limitSeconds").GetDouble().Should().BeApproximately(imageBytes * 8.0 / (linkMbit * 1e6), 0.01,
             "two computers at 100 Mbit/s behind a 400 Mbit/s repository link are bound by their own links");
 
+        // The network phase is the session's own clock, and the report says when each job started and ended in it.
+        var timeline = limit.GetProperty("timeline").EnumerateArray().ToList();
+        timeline.Select(t => t.GetProperty("computer").GetString()).Should().BeEquivalentTo(["pc02", "pc03"]);
+        foreach (var t in timeline)
+        {
+            t.GetProperty("startedSeconds").GetDouble().Should().BeGreaterThanOrEqualTo(0);
+            t.GetProperty("finishedSeconds").GetDouble().Should().BeGreaterThan(t.GetProperty("startedSeconds").GetDouble())
+                .And.BeLessThanOrEqualTo(limit.GetProperty("seconds").GetDouble() + 0.001, "no job ends after its session");
+        }
+        stdout.Should().Contain("network phase timeline");
+
         // Shaping is real: no computer pulled the image faster than its 100 Mbit/s link allows (loopback would be ~10x).
         var pulls = report.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("reason").GetString() == "updateCache").ToList();
         pulls.Should().HaveCount(2);

@@ -120,20 +120,44 @@ public sealed class ImageCache
     /// </summary>
     public async Task<CachedImage> CommitAsync(string name, string expectedFullSum, CancellationToken cancellationToken = default)
     {
+        var digests = await SinglePassHasher.HashFileAsync(PartialPath(name), cancellationToken: cancellationToken);
+        return await CommitAsync(name, expectedFullSum, digests.FullMd5Hex, digests.TailMd5Hex, digests.Size, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="CommitAsync(string, string, CancellationToken)"/>, for a copy whose full MD5 the download computed
+    /// over the very bytes it wrote into the partial copy (<paramref name="writtenFullMd5"/>): the same refusal, without a
+    /// second read of the whole file after the last byte arrived (only its last MiB is read, for the tail sum).
+    /// </summary>
+    public async Task<CachedImage> CommitHashedAsync(string name, string expectedFullSum, string writtenFullMd5, CancellationToken cancellationToken = default)
+    {
         var partial = PartialPath(name);
-        var digests = await SinglePassHasher.HashFileAsync(partial, cancellationToken: cancellationToken);
-        if (!string.Equals(digests.FullMd5Hex, expectedFullSum, StringComparison.OrdinalIgnoreCase))
+        long size;
+        string tail;
+        await using (var file = new FileStream(partial, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous))
+        {
+            size = file.Length;
+            file.Position = Math.Max(0, size - SinglePassHasher.SumTailLength);
+            tail = Convert.ToHexStringLower(await System.Security.Cryptography.MD5.HashDataAsync(file, cancellationToken));
+        }
+        return await CommitAsync(name, expectedFullSum, writtenFullMd5.ToLowerInvariant(), tail, size, cancellationToken);
+    }
+
+    private async Task<CachedImage> CommitAsync(string name, string expectedFullSum, string fullMd5, string tailMd5, long size, CancellationToken cancellationToken)
+    {
+        var partial = PartialPath(name);
+        if (!string.Equals(fullMd5, expectedFullSum, StringComparison.OrdinalIgnoreCase))
         {
             RemovePartial(name);
             throw new CacheVerificationException(
-                $"The copy of {name} fetched into the cache has MD5 {digests.FullMd5Hex}, not the repository's {expectedFullSum.ToLowerInvariant()}; it was deleted.");
+                $"The copy of {name} fetched into the cache has MD5 {fullMd5}, not the repository's {expectedFullSum.ToLowerInvariant()}; it was deleted.");
         }
         Remove(name);
         var image = ImagePath(name);
-        await File.WriteAllTextAsync(image + SidecarWriter.SumExtension, digests.TailMd5Hex + "\n", cancellationToken);
-        await File.WriteAllTextAsync(image + SidecarWriter.FullSumExtension, digests.FullMd5Hex + "\n", cancellationToken);
+        await File.WriteAllTextAsync(image + SidecarWriter.SumExtension, tailMd5 + "\n", cancellationToken);
+        await File.WriteAllTextAsync(image + SidecarWriter.FullSumExtension, fullMd5 + "\n", cancellationToken);
         File.Move(partial, image);
         File.Delete(PartialVersionPath(name));
-        return new CachedImage(name, image, digests.Size, digests.TailMd5Hex, digests.FullMd5Hex);
+        return new CachedImage(name, image, size, tailMd5, fullMd5);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using OgActors.ClientNode.Cache;
 using OgActors.Imaging.Compression;
 using OgActors.Imaging.Inspection;
@@ -13,8 +14,8 @@ namespace OgActors.ClientNode.Transfers;
 /// <para>Cache update: GET into <c>NAME.img.part</c> in the cache; a partial copy left by an interrupted download (the
 /// job cancelled, the computer killed) is resumed with <c>Range</c> from its length, on condition that the repository still
 /// has the same version (<c>If-Range</c> = its full MD5; otherwise the whole new file comes and the partial copy is
-/// overwritten). The complete copy is hashed, refused unless its MD5 is the repository's <c>.full.sum</c>, and only then
-/// renamed to <c>NAME.img</c> with its own sums.</para>
+/// overwritten). The copy is hashed as it is written (a resumed copy's kept part read once first), refused unless its MD5
+/// is the repository's <c>.full.sum</c>, and only then renamed to <c>NAME.img</c> with its own sums.</para>
 /// <para>Direct restore: the GET's body is the restore pipeline's input (decompressor → restore tool), no temporary file;
 /// the pipeline refuses before writing when the partition is smaller than the image needs.</para>
 /// </summary>
@@ -39,6 +40,7 @@ public sealed class UnicastTransfer : ITransferPath
         }
         var meter = new ProgressMeter(progress, image.SizeBytes, resumedFrom);
         long fetched = 0;
+        IncrementalHash? md5 = null;
 
         if (resumedFrom < image.SizeBytes)
         {
@@ -56,15 +58,26 @@ public sealed class UnicastTransfer : ITransferPath
                 // 200 instead of 206: the repository's copy changed (If-Range failed) or it ignored the range: take it whole.
                 if (response.StatusCode == HttpStatusCode.OK) resumedFrom = 0;
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                await using var file = new FileStream(partial, resumedFrom > 0 ? FileMode.Open : FileMode.Create, FileAccess.Write,
+                await using var file = new FileStream(partial, resumedFrom > 0 ? FileMode.Open : FileMode.Create, FileAccess.ReadWrite,
                     FileShare.Read, 1, FileOptions.Asynchronous);
                 file.SetLength(resumedFrom);
-                file.Position = resumedFrom;
+                // The full MD5 is computed over the bytes as they are written (the kept part of a resumed copy read once
+                // first), so the commit's check needs no second read of the whole file after the last byte arrived.
+                md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
                 var buffer = new byte[BufferSize];
+                if (resumedFrom > 0)
+                {
+                    file.Position = 0;
+                    int kept;
+                    while (file.Position < resumedFrom && (kept = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, resumedFrom - file.Position)), cancellationToken)) > 0)
+                        md5.AppendData(buffer, 0, kept);
+                }
+                file.Position = resumedFrom;
                 int read;
                 while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
                 {
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    md5.AppendData(buffer, 0, read);
                     fetched += read;
                     meter.Report(resumedFrom + fetched);
                 }
@@ -75,7 +88,11 @@ public sealed class UnicastTransfer : ITransferPath
             }
         }
         meter.Report(image.SizeBytes, force: true);
-        var committed = await cache.CommitAsync(image.Name, image.FullSum, cancellationToken);
+        CachedImage committed;
+        using (md5)
+            committed = md5 is null
+                ? await cache.CommitAsync(image.Name, image.FullSum, cancellationToken) // nothing was left to fetch: one read of the copy
+                : await cache.CommitHashedAsync(image.Name, image.FullSum, Convert.ToHexStringLower(md5.GetHashAndReset()), cancellationToken);
         return new CacheUpdateResult(committed, resumedFrom, fetched, meter.Elapsed);
     }
 

@@ -12,8 +12,14 @@ namespace OgActors.Lab.Journey;
 /// print the table. Everything it measured goes to DIR/journey.json.
 /// </summary>
 /// <summary>Which journey: the loopback lab (4 computers, pc04 direct) or a virtual classroom of N computers on shaped links.</summary>
-public sealed record JourneyPlan(bool Virtual = false, int Computers = 4, int LinkMbit = 200, int RepositoryLinkMbit = 0, int ImageMiB = 0)
+public sealed record JourneyPlan(bool Virtual = false, int Computers = 4, int LinkMbit = 200, int RepositoryLinkMbit = 0, int ImageMiB = 0,
+    string Protocol = "unicast")
 {
+    public static readonly IReadOnlyList<string> Protocols = ["unicast", "multicast"];
+    public bool Multicast => Protocol == "multicast";
+    /// <summary>The session API's method name for the protocol.</summary>
+    public string Method => Multicast ? "Multicast" : "Unicast";
+
     public int RepositoryMbit => RepositoryLinkMbit > 0 ? RepositoryLinkMbit : LinkMbit;
     public IReadOnlyList<string> Targets => Virtual ? [.. Enumerable.Range(2, Computers - 1).Select(i => $"pc{i:00}")] : JourneyPartitions.Targets;
 }
@@ -73,6 +79,14 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
                 partitionType = "EXT4", repository = repo, comments = "captured by the main job",
             }, cancel);
 
+            if (_plan.Multicast)
+            {
+                // The classroom's multicast defaults may not cap the stream below the slowest link the limit is counted on.
+                var mbit = Math.Min(_plan.LinkMbit, _plan.RepositoryMbit);
+                Say($"classroom {Classroom}: multicast group {Virtual.ClassroomNetwork.MulticastGroup}, at most {mbit} Mbit/s (the slowest link)");
+                await api.PostAsync($"classrooms/{Classroom}/multicast", new { maxMbps = mbit }, cancel);
+            }
+
             var model = JourneyVerifier.ChecksumsAsync(lab.ComputerFiles[JourneyPartitions.Model].Partitions[0].File, Path.Combine(dataDir, "journey"), cancel);
             var expected = await model;
             modelFiles = expected.Count;
@@ -111,30 +125,39 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
             {
                 // The network phase alone (updateCache), timed against the wire's limit; the restore from the caches follows.
                 var imageBytes = new FileInfo(Path.Combine(lab.Manifest.ImagesDir, Image + ".img")).Length;
-                Say($"deploy --mode updateCache --protocol unicast --image {Image} --scope {string.Join(',', targets)} ({imageBytes:N0} bytes each)");
+                Say($"deploy --mode updateCache --protocol {_plan.Protocol} --image {Image} --scope {string.Join(',', targets)} ({imageBytes:N0} bytes each)");
                 step.Restart();
                 var cacheId = await api.PostAsync("sessions", new
                 {
-                    kind = "UpdateCache", computers = targets, image = Image, partition = Partition, method = "Unicast",
+                    kind = "UpdateCache", computers = targets, image = Image, partition = Partition, method = _plan.Method,
                 }, cancel) ?? throw new JourneyException("The API started the updateCache session without an id.");
                 var cached = await WaitAsync(api, cacheId, cancel);
                 // The session's own clock (created → finished, as the coordinator recorded it), not this poll loop's.
                 var networkSeconds = cached.FinishedAt is { } end ? (end - cached.CreatedAt).TotalSeconds : step.Elapsed.TotalSeconds;
                 foreach (var j in cached.Jobs) network[j.Computer] = j;
+                // Unicast: N copies over the repository's link, image bytes only (the issue's definition). Multicast: one pass
+                // for all, its wire bytes with the headers (MulticastWire), over the repository's link and each computer's.
+                var wire = _plan.Multicast ? MulticastWire.WireBytes(imageBytes) : 0;
+                var repoLimit = _plan.Multicast
+                    ? JourneyLimit.SecondsFor(wire, _plan.RepositoryMbit)
+                    : JourneyLimit.SecondsFor(targets.Count * imageBytes, _plan.RepositoryMbit);
+                var pcLimit = JourneyLimit.SecondsFor(_plan.Multicast ? wire : imageBytes, _plan.LinkMbit);
+                var bound = Math.Max(repoLimit, pcLimit);
+                // A failed network phase keeps its limit in the report (for the harness) but no measured time or ratio.
+                if (cached.Outcome != SessionOutcome.Succeeded) networkSeconds = 0;
+                limit = new JourneyLimit(_plan.Protocol, targets.Count, imageBytes, _plan.LinkMbit, _plan.RepositoryMbit, repoLimit, pcLimit, bound, networkSeconds,
+                    networkSeconds / bound, 0, Timeline(cached), wire, _plan.Multicast ? MulticastWire.Rule : "image bytes only");
                 if (cached.Outcome != SessionOutcome.Succeeded)
                     throw new JourneyException($"The updateCache session {cacheId} ended {cached.Outcome}: {cached.Jobs.FirstOrDefault(j => j.Status != JobStatus.Succeeded)?.Error}");
-                var repoLimit = JourneyLimit.SecondsFor(targets.Count * imageBytes, _plan.RepositoryMbit);
-                var pcLimit = JourneyLimit.SecondsFor(imageBytes, _plan.LinkMbit);
-                var bound = Math.Max(repoLimit, pcLimit);
-                limit = new JourneyLimit("unicast", targets.Count, imageBytes, _plan.LinkMbit, _plan.RepositoryMbit, repoLimit, pcLimit, bound, networkSeconds,
-                    networkSeconds / bound, 0);
+                Say(string.Create(CultureInfo.InvariantCulture,
+                    $"  network phase timeline (s after the session was created): {string.Join(", ", limit.Timeline!.Select(t => $"{t.Computer} started {t.StartedSeconds:0.00}, finished {t.FinishedSeconds:0.00}"))}; session finished {networkSeconds:0.00}"));
             }
 
-            Say($"deploy --mode deployImage --protocol unicast --image {Image} --scope {string.Join(',', targets)}");
+            Say($"deploy --mode deployImage --protocol {_plan.Protocol} --image {Image} --scope {string.Join(',', targets)}");
             step.Restart();
             var deployId = await api.PostAsync("sessions", new
             {
-                kind = "DeployImage", computers = targets, image = Image, partition = Partition, method = "Unicast",
+                kind = "DeployImage", computers = targets, image = Image, partition = Partition, method = _plan.Method,
             }, cancel) ?? throw new JourneyException("The API started the deploy session without an id.");
             var deployed = await WaitAsync(api, deployId, cancel);
             deploy = step.Elapsed.TotalSeconds;
@@ -176,6 +199,11 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
         report.Write(dataDir);
         return report;
     }
+
+    /// <summary>When each job of a session started and finished, in seconds after the session was created (the coordinator's clock).</summary>
+    private static IReadOnlyList<JourneyJobTimes> Timeline(SessionView session) =>
+        [.. session.Jobs.Select(j => new JourneyJobTimes(j.Computer,
+            j.StartedAt is { } s ? (s - session.CreatedAt).TotalSeconds : 0, j.FinishedAt is { } f ? (f - session.CreatedAt).TotalSeconds : 0))];
 
     /// <summary>Null once the classroom records that the computer's partition holds the image's revision (it may lag the session briefly).</summary>
     private static async Task<string?> RecordedAsync(OperatorApi api, string computer, int revision, CancellationToken cancel)

@@ -6,12 +6,13 @@ namespace OgActors.Lab.Journey;
 /// <summary><c>og-lab journey [--data DIR] [--keep]</c>: the main job; exit 0 when every computer restored the image intact.</summary>
 public static class JourneyCommand
 {
-    public const string Usage = "usage: og-lab journey [--data DIR] [--keep] [--virtual [--computers N] [--protocol unicast] [--link-mbit M] [--repo-link-mbit R] [--image-mib S]]";
+    public const string Usage = "usage: og-lab journey [--data DIR] [--keep] [--virtual [--computers N] [--protocol unicast|multicast] [--link-mbit M] [--repo-link-mbit R] [--image-mib S]]";
 
     public static async Task<int> RunAsync(string[] args)
     {
         string? data = null;
         var keep = false;
+        var check = false;
         var plan = new JourneyPlan(ImageMiB: 150);
         bool Number(int i, int min, int max, out int value) => int.TryParse(i < args.Length ? args[i] : "", out value) && value >= min && value <= max;
         for (var i = 1; i < args.Length; i++)
@@ -21,19 +22,25 @@ public static class JourneyCommand
             {
                 case "--data" when i + 1 < args.Length: data = args[++i]; break;
                 case "--keep": keep = true; break;
+                case "--check-options": check = true; break; // run.sh: refuse bad options in one sentence before anything starts
                 case "--virtual": plan = plan with { Virtual = true }; break;
                 case "--computers" when Number(i + 1, 2, 200, out n): plan = plan with { Computers = n }; i++; break;
                 case "--link-mbit" when Number(i + 1, 1, 100_000, out n): plan = plan with { LinkMbit = n }; i++; break;
                 case "--repo-link-mbit" when Number(i + 1, 1, 100_000, out n): plan = plan with { RepositoryLinkMbit = n }; i++; break;
                 case "--image-mib" when Number(i + 1, 0, 100_000, out n): plan = plan with { ImageMiB = n }; i++; break;
                 case "--protocol" when i + 1 < args.Length:
-                    if (!args[++i].Equals("unicast", StringComparison.OrdinalIgnoreCase))
-                    { Console.Error.WriteLine($"og-lab: the journey runs --protocol unicast in this release, not '{args[i]}'."); return 2; }
+                    var protocol = args[++i].ToLowerInvariant();
+                    if (!JourneyPlan.Protocols.Contains(protocol))
+                    { Console.Error.WriteLine($"og-lab: unknown protocol '{args[i]}'; the journey runs --protocol {string.Join(" or ", JourneyPlan.Protocols)}."); return 2; }
+                    plan = plan with { Protocol = protocol };
                     break;
                 case "-h" or "--help": Console.WriteLine(Usage); return 0;
                 default: Console.Error.WriteLine($"og-lab: unknown or incomplete option '{args[i]}'. {Usage}"); return 2;
             }
         }
+        if (!plan.Virtual && (plan.Computers != 4)) { Console.Error.WriteLine("og-lab: --computers needs --virtual (the loopback journey has 4)."); return 2; }
+        if (!plan.Virtual && plan.Multicast) { Console.Error.WriteLine("og-lab: --protocol multicast needs --virtual (multicast runs only inside the virtual classroom's namespaces)."); return 2; }
+        if (check) return 0;
         var temporary = data is null;
         data = Path.GetFullPath(data ?? Path.Combine(Path.GetTempPath(), "ogactors-journey-" + Guid.NewGuid().ToString("N")[..8]));
         if (Directory.Exists(data) && Directory.EnumerateFileSystemEntries(data).Any())
@@ -52,7 +59,6 @@ public static class JourneyCommand
         var logWriter = new StreamWriter(new FileStream(log, FileMode.Create, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
         Console.SetOut(TextWriter.Synchronized(logWriter));
         JourneyReport report;
-        if (!plan.Virtual && (plan.Computers != 4)) { Console.Error.WriteLine("og-lab: --computers needs --virtual (the loopback journey has 4)."); return 2; }
         try { report = await new DeployJourney(data, stdout, plan).RunAsync(stop.Token); }
         catch (OperationCanceledException) { Console.SetOut(stdout); Console.Error.WriteLine($"og-lab: journey interrupted; the nodes' log is {log}."); return 130; }
         Console.SetOut(stdout);
@@ -63,12 +69,21 @@ public static class JourneyCommand
         JourneyReport.PrintTable(Console.Out, report.Rows);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Total {report.TotalSeconds:0.0} s: lab start {report.LabStartSeconds:0.0} s, capture {report.CaptureSeconds:0.0} s, incorporation {report.IncorporationSeconds:0.0} s, deploy {report.DeploySeconds:0.0} s."));
-        if (report.Limit is { } l)
+        if (report.Limit is { Protocol: "multicast" } m)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Physical limit (multicast, one stream of {m.ImageBytes:N0} image bytes = {m.WireBytes:N0} bytes on the wire for {m.Computers} computer(s); {m.HeaderRule}): repository link {m.RepositoryLinkMbit} Mbit/s → {m.RepositoryLimitSeconds:0.00} s, one computer's link {m.LinkMbit} Mbit/s → {m.ComputerLimitSeconds:0.00} s; limit {m.LimitSeconds:0.00} s."));
+            if (m.Seconds > 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Measured network phase (updateCache) {m.Seconds:0.00} s: ratio {m.Ratio:0.000} to the limit; restore from the caches after it {m.RestoreSeconds:0.00} s."));
+        }
+        else if (report.Limit is { } l)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Physical limit ({l.Protocol}, {l.Computers} computer(s) × {l.ImageBytes:N0} bytes): repository link {l.RepositoryLinkMbit} Mbit/s → {l.RepositoryLimitSeconds:0.00} s, one computer's link {l.LinkMbit} Mbit/s → {l.ComputerLimitSeconds:0.00} s; limit {l.LimitSeconds:0.00} s."));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Measured network phase (updateCache) {l.Seconds:0.00} s: ratio {l.Ratio:0.000} to the limit; restore from the caches after it {l.RestoreSeconds:0.00} s."));
+            if (l.Seconds > 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Measured network phase (updateCache) {l.Seconds:0.00} s: ratio {l.Ratio:0.000} to the limit; restore from the caches after it {l.RestoreSeconds:0.00} s."));
         }
         if (!report.Succeeded) { Console.Error.WriteLine($"og-lab: the journey failed: {report.Failure} (the nodes' log is {log})"); return 1; }
         if (temporary && !keep) { try { Directory.Delete(data, true); } catch (IOException) { } }

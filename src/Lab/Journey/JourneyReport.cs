@@ -8,14 +8,21 @@ public sealed record JourneyRow(string Computer, string Path, string Reason, lon
 /// <summary>
 /// The physical limit of the deploy on a virtual lab: unicast sends the image once per computer over the repository's
 /// link (N × bytes × 8 / rate), and no computer can receive faster than its own link (bytes × 8 / rate); the limit is
-/// the larger. Seconds is the measured network phase (updateCache), RestoreSeconds the restore from the caches after it.
+/// the larger. Multicast sends it once for all: its wire bytes (<see cref="MulticastWire"/>: image bytes with the
+/// UDP/IP/Ethernet headers, <c>WireBytes</c>) over the repository's link and over each computer's link; the limit is the
+/// larger. Seconds is the measured network phase (updateCache), RestoreSeconds the restore from the caches after it.
 /// </summary>
 public sealed record JourneyLimit(
     string Protocol, int Computers, long ImageBytes, int LinkMbit, int RepositoryLinkMbit,
-    double RepositoryLimitSeconds, double ComputerLimitSeconds, double LimitSeconds, double Seconds, double Ratio, double RestoreSeconds)
+    double RepositoryLimitSeconds, double ComputerLimitSeconds, double LimitSeconds, double Seconds, double Ratio, double RestoreSeconds,
+    IReadOnlyList<JourneyJobTimes>? Timeline = null, long WireBytes = 0, string HeaderRule = "")
 {
+
     public static double SecondsFor(long bytes, int mbit) => bytes * 8.0 / (mbit * 1_000_000.0);
 }
+
+/// <summary>When a job of the network phase started and finished, in seconds after its session was created.</summary>
+public sealed record JourneyJobTimes(string Computer, double StartedSeconds, double FinishedSeconds);
 
 /// <summary>What the journey did and measured; written to DIR/journey.json for scripts and tests.</summary>
 public sealed record JourneyReport(
