@@ -228,6 +228,10 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private int _attempt;
     private bool _joining, _caughtUp;
 
+    /// <summary>The node's ClusterClient to the coordinators' receptionists (the runner's, or the one the node host registered).</summary>
+    private IActorRef? Coordinators =>
+        _settings.ClusterClient ?? (Akka.Hosting.ActorRegistry.For(Context.System).TryGet<Hosting.CoordinatorClient>(out var client) ? client : null);
+
     private bool RestoresAfter => _check!.Decision.Path is CachePath.DirectUnicast or CachePath.UpdateCacheThenRestore;
 
     /// <summary>Before joining: a restore checks the target partition's size on the image's head (a Range GET), so a partition too small never joins.</summary>
@@ -260,7 +264,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             ? decision.Reason.Replace("directly from the repository by unicast", "directly from the multicast stream", StringComparison.Ordinal)
             : decision.Reason;
         Start(MulticastPathName(decision.Path), reason);
-        if (_settings.ClusterClient is null) { CatchUp("This computer has no ClusterClient to reach the repository's multicast sender."); return; }
+        if (Coordinators is null) { CatchUp("This computer has no ClusterClient to reach the repository's multicast sender."); return; }
         _joining = true;
         SendJoin("");
         Timers.StartPeriodicTimer("join", new JoinAgain(), TimeSpan.FromSeconds(2));
@@ -270,7 +274,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     {
         if (declined.Length == 0 && !_joining) return;
         var image = _check?.Image;
-        _settings.ClusterClient?.Tell(new ClusterClient.Send(MulticastPaths.Manager(Spec.Repository),
+        Coordinators?.Tell(new ClusterClient.Send(MulticastPaths.Manager(Spec.Repository),
             new JoinMulticast(_job.SessionId, _job.Computer, Spec.Classroom, Spec.Image, Spec.Folder, Spec.ImageRevision, image?.FullSum ?? "",
                 image?.SizeBytes ?? 0, Spec.Multicast, Spec.ClassroomComputers, Self, _job.ReplyTo, declined)));
     }
