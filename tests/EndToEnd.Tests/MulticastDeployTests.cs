@@ -34,6 +34,18 @@ public sealed class MulticastDeployTests : IDisposable
         var (model, files) = await ModelAsync();
 
         await using var lab = RealProcess.Start(_lab, ["lab", "--virtual", "--computers", "4", "--link-mbit", "200", "--data", _data]);
+        try
+        {
+            await DeployAndWaitForAllButOneAsync(lab, model, files);
+        }
+        finally
+        {
+            if (!lab.HasExited) await lab.StopAsync(TimeSpan.FromSeconds(90)); // a clean stop removes the namespaces
+        }
+    }
+
+    private async Task DeployAndWaitForAllButOneAsync(RealProcess lab, string model, IReadOnlyDictionary<string, string> files)
+    {
         var manifest = await ManifestAsync(lab);
         using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
         var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(6)).Token;
@@ -115,7 +127,35 @@ public sealed class MulticastDeployTests : IDisposable
         show.Exit.Should().Be(0, show.Err);
         show.Out.Should().Contain("239.194.17.36:9000").And.Contain("3/3").And.Contain("pc04");
 
+        // Wait for every computer with one powered off: the transfer starts when the max wait passes, the off one fails offline.
+        var off = await RealProcess.RunAsync(_lab, ["power", "off", "pc02", "--data", _data]);
+        off.Exit.Should().Be(0, off.Err);
+        var second = await api.PostAsync("sessions", new
+        {
+            kind = "UpdateCache", classrooms = new[] { "aula1" }, image = Image, method = "Multicast", maxWaitSeconds = 15, offlineTimeoutSeconds = 30,
+        }, cancel);
+        session = await api.SessionAsync(second!, cancel);
+        while (session.Outcome is null)
+        {
+            await Task.Delay(500, cancel);
+            session = await api.SessionAsync(second!, cancel);
+        }
+        jobs = session.Jobs.ToDictionary(j => j.Computer);
+        detail = string.Join("\n", session.Jobs.Select(j => $"{j.Computer} {j.Status} [{j.Path}] {j.Reason} {j.Error}"));
+        jobs["pc01"].Status.Should().Be(JobStatus.Succeeded, "its cached copy is identical: " + detail);
+        jobs["pc03"].Status.Should().Be(JobStatus.Failed, "its cache has no room: " + detail);
+        jobs["pc04"].Status.Should().Be(JobStatus.Succeeded, detail);
+        jobs["pc04"].Path.Should().Be("multicast → cache", detail);
+        jobs["pc02"].Status.Should().Be(JobStatus.Failed, detail);
+        jobs["pc02"].Error.Should().Contain("offline", detail);
+        var waited = session.Multicast.Should().ContainSingle().Subject;
+        waited.Members.Should().Equal("pc04");
+        waited.Declined.Should().BeEquivalentTo("pc01", "pc03");
+        waited.Note.Should().Contain("The maximum wait of 15 s passed with 1 of 2 computers joined", "pc02 was waited for until the max wait");
+        Tools.Md5(Path.Combine(_data, "computers", "pc04", "cache", Image + ".img")).Should().Be(Tools.Md5(model));
+
         (await lab.StopAsync(TimeSpan.FromSeconds(90))).Should().Be(0, lab.Output);
+        NamespacesOf(manifest.Network.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
         Process.GetProcessesByName("udp-sender").Concat(Process.GetProcessesByName("udp-receiver"))
             .Where(p => CommandLine(p.Id).Contains(_data) || NamespaceOf(p.Id).StartsWith(manifest.Network.Prefix)).Should().BeEmpty("no udpcast process outlives the lab");
     }
@@ -170,6 +210,20 @@ public sealed class MulticastDeployTests : IDisposable
         var text = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         return long.Parse(text.Trim());
+    }
+
+    private static IReadOnlyList<string> NamespacesOf(string prefix)
+    {
+        var psi = new ProcessStartInfo("ip", "netns list") { RedirectStandardOutput = true };
+        using var p = Process.Start(psi)!;
+        var names = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]);
+        p.WaitForExit();
+        return [.. names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal))];
+    }
+
+    private static class Tools
+    {
+        public static string Md5(string path) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path)));
     }
 
     private static string CommandLine(int pid)

@@ -164,7 +164,7 @@ public sealed class MulticastSessionState(
                 foreach (var m in In(MemberState.Admitted)) { _members[m] = MemberState.Late; _notes[m] = $"{m} was not ready when the multicast started."; }
                 break;
             case SenderEnded end:
-                Phase = MulticastPhase.Done; EndedAt = end.At; Note = end.Sentence;
+                Phase = MulticastPhase.Done; EndedAt = end.At; Note = $"{Note} {end.Sentence}".Trim();
                 foreach (var m in In(MemberState.Admitted, MemberState.Ready)) { _members[m] = MemberState.Late; _notes[m] = end.Sentence; }
                 break;
             case MemberReceived r: _members[r.Computer] = MemberState.Received; break;
