@@ -49,25 +49,8 @@ public sealed class MulticastDeployTests : IDisposable
         var manifest = await ManifestAsync(lab);
         using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
         var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(6)).Token;
-        var repo = manifest.Repository.Name;
 
-        File.Copy(model, Path.Combine(manifest.ImagesDir, Image + ".copying"));
-        File.Move(Path.Combine(manifest.ImagesDir, Image + ".copying"), Path.Combine(manifest.ImagesDir, Image + ".img"));
-        await api.PostAsync("classrooms", new { name = "aula1", network = "172.17.36.0/24" }, cancel);
-        foreach (var c in manifest.Computers)
-            await api.PostAsync("classrooms/aula1/computers", new { name = c.Name, ip = c.Ip, mac = c.Mac, repository = repo, cacheSizeBytes = c.CacheCapacityBytes }, cancel);
-        await api.PostAsync("images", new
-        {
-            canonical = Image, displayName = "Multicast test", softwareProfile = "ext4", partition = 1, partitionType = "EXT4", repository = repo, comments = "e2e",
-        }, cancel);
-        var image = await api.ImageAsync(Image, cancel);
-        var watch = Stopwatch.StartNew();
-        while (image.Copies.Count == 0 || image.Revision == 0)
-        {
-            watch.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(2), "the image is incorporated and linked");
-            await Task.Delay(250, cancel);
-            image = await api.ImageAsync(Image, cancel);
-        }
+        var image = await DefineAsync(api, manifest, model, cancel);
         var imageBytes = new FileInfo(model).Length;
         var server = manifest.Network!.ServerNamespace;
         var sentBefore = TxBytes(server);
@@ -160,7 +143,92 @@ public sealed class MulticastDeployTests : IDisposable
             .Where(p => CommandLine(p.Id).Contains(_data) || NamespaceOf(p.Id).StartsWith(manifest.Network.Prefix)).Should().BeEmpty("no udpcast process outlives the lab");
     }
 
+    [Fact]
+    public async Task A_frozen_receiver_is_dropped_the_others_finish_by_multicast_and_it_catches_up_by_unicast()
+    {
+        var (model, _) = await ModelAsync();
+        // 20 Mbit/s links: the 30 MB stream takes about 12 s, time enough to freeze a receiver in the middle of it.
+        await using var lab = RealProcess.Start(_lab, ["lab", "--virtual", "--computers", "3", "--link-mbit", "20", "--data", _data]);
+        try
+        {
+            var manifest = await ManifestAsync(lab);
+            using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
+            var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token;
+            await DefineAsync(api, manifest, model, cancel);
+
+            var id = await api.PostAsync("sessions", new
+            {
+                kind = "UpdateCache", classrooms = new[] { "aula1" }, image = Image, method = "Multicast", maxWaitSeconds = 60,
+            }, cancel);
+            var pc03 = manifest.Computers.Single(c => c.Name == "pc03").Namespace!;
+            var session = await api.SessionAsync(id!, cancel);
+            while (session.Jobs.Single(j => j.Computer == "pc03").Bytes < 2 * MiB)
+            {
+                session.Outcome.Should().BeNull("the transfer is still going when pc03 is frozen");
+                await Task.Delay(100, cancel);
+                session = await api.SessionAsync(id!, cancel);
+            }
+            var frozen = ProcessesIn(pc03, "udp-receiver");
+            frozen.Should().ContainSingle("pc03 runs one udp-receiver");
+            foreach (var pid in frozen) Signal(pid, "STOP");
+            // The others finish while pc03's receiver stays frozen.
+            while (session.Jobs.Where(j => j.Computer != "pc03").Any(j => j.Status is JobStatus.Running or JobStatus.Queued))
+            {
+                await Task.Delay(250, cancel);
+                session = await api.SessionAsync(id!, cancel);
+            }
+            foreach (var pid in frozen) Signal(pid, "CONT");
+            while (session.Outcome is null)
+            {
+                await Task.Delay(500, cancel);
+                session = await api.SessionAsync(id!, cancel);
+            }
+
+            var jobs = session.Jobs.ToDictionary(j => j.Computer);
+            var detail = string.Join("\n", session.Jobs.Select(j => $"{j.Computer} {j.Status} [{j.Path}] {j.Reason} {j.Error}"));
+            foreach (var pc in new[] { "pc01", "pc02" })
+            {
+                jobs[pc].Status.Should().Be(JobStatus.Succeeded, detail);
+                jobs[pc].Path.Should().Be("multicast → cache", detail);
+            }
+            jobs["pc03"].Status.Should().Be(JobStatus.Succeeded, detail);
+            jobs["pc03"].Path.Should().Be("multicast → cache → unicast catch-up", detail);
+            jobs["pc03"].Reason.Should().Contain("Unicast catch-up", detail);
+            session.Multicast.Should().ContainSingle().Which.Dropped.Should().Equal("pc03");
+            foreach (var pc in new[] { "pc01", "pc02", "pc03" })
+                Tools.Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(Tools.Md5(model));
+        }
+        finally
+        {
+            if (!lab.HasExited) await lab.StopAsync(TimeSpan.FromSeconds(90));
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------------
+
+    /// <summary>Drops the model into the repository, defines the classroom (the lab's computers) and the image, waits for the link.</summary>
+    private static async Task<ImageView> DefineAsync(OperatorApi api, LabManifest manifest, string model, CancellationToken cancel)
+    {
+        var repo = manifest.Repository.Name;
+        File.Copy(model, Path.Combine(manifest.ImagesDir, Image + ".copying"));
+        File.Move(Path.Combine(manifest.ImagesDir, Image + ".copying"), Path.Combine(manifest.ImagesDir, Image + ".img"));
+        await api.PostAsync("classrooms", new { name = "aula1", network = "172.17.36.0/24" }, cancel);
+        foreach (var c in manifest.Computers)
+            await api.PostAsync("classrooms/aula1/computers", new { name = c.Name, ip = c.Ip, mac = c.Mac, repository = repo, cacheSizeBytes = c.CacheCapacityBytes }, cancel);
+        await api.PostAsync("images", new
+        {
+            canonical = Image, displayName = "Multicast test", softwareProfile = "ext4", partition = 1, partitionType = "EXT4", repository = repo, comments = "e2e",
+        }, cancel);
+        var image = await api.ImageAsync(Image, cancel);
+        var watch = Stopwatch.StartNew();
+        while (image.Copies.Count == 0 || image.Revision == 0)
+        {
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(2), "the image is incorporated and linked");
+            await Task.Delay(250, cancel);
+            image = await api.ImageAsync(Image, cancel);
+        }
+        return image;
+    }
 
     /// <summary>A 300 MiB ext4 with 30 MB of incompressible files, captured by partclone | lzop; its files' hashes.</summary>
     private async Task<(string Image, IReadOnlyDictionary<string, string> Files)> ModelAsync()
@@ -224,6 +292,21 @@ public sealed class MulticastDeployTests : IDisposable
     private static class Tools
     {
         public static string Md5(string path) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path)));
+    }
+
+    private static IReadOnlyList<int> ProcessesIn(string ns, string name)
+    {
+        var psi = new ProcessStartInfo("ip", $"netns pids {ns}") { RedirectStandardOutput = true };
+        using var p = Process.Start(psi)!;
+        var pids = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+        p.WaitForExit();
+        return [.. pids.Where(pid => { try { return File.ReadAllText($"/proc/{pid}/comm").Trim() == name; } catch (IOException) { return false; } })];
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var p = Process.Start("kill", $"-{signal} {pid}")!;
+        p.WaitForExit();
     }
 
     private static string CommandLine(int pid)

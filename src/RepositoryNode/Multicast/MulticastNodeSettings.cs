@@ -20,7 +20,7 @@ public sealed record MulticastNodeSettings(
     public static MulticastNodeSettings From(Config config, string repository, string imagesDirectory) => new(
         repository, imagesDirectory,
         config.GetString("og.repository.multicast.interface", ""),
-        config.GetInt("og.repository.multicast.retries-until-drop", 30),
+        config.GetInt("og.repository.multicast.retries-until-drop", 10),
         config.GetTimeSpan("og.repository.multicast.sender-max-wait", TimeSpan.FromSeconds(5)),
         config.GetTimeSpan("og.repository.multicast.receiver-start-timeout", TimeSpan.FromSeconds(60)),
         config.GetTimeSpan("og.repository.multicast.settle-timeout", TimeSpan.FromMinutes(10)));
