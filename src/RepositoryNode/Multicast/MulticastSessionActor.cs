@@ -46,6 +46,8 @@ public sealed class MulticastSessionActor : ReceiveActor, IWithTimers
         Receive<UdpSenderActor.Progressed>(p => { _senderBytes = p.Bytes; _senderRate = p.BytesPerSecond; });
         Receive<UdpSenderActor.Exited>(e =>
         {
+            if (_sender is null || !Sender.Equals(_sender)) return; // a sender already stopped
+            _sender = null;
             _log.Info("Multicast of {0} in session {1} ({2}): {3}", _first.Image, _state.SessionId, _state.Classroom, e.Sentence);
             Act(_state.SenderExited(e.Succeeded, e.Succeeded ? $"Sent {_senderBytes} bytes to {_state.In(MemberState.Receiving, MemberState.Received).Count} computers." : e.Sentence, DateTimeOffset.UtcNow));
         });
@@ -116,6 +118,17 @@ public sealed class MulticastSessionActor : ReceiveActor, IWithTimers
                     foreach (var m in _state.In(MemberState.Late)) Missed(m, _state.NoteOf(m));
                     break;
             }
+        }
+        // Every receiver has left or finished (a cancelled session, every computer dropped): the sender serves nobody; stop it.
+        if (_state.Phase == MulticastPhase.Sending && _sender is not null && _state.In(MemberState.Receiving).Count == 0)
+        {
+            Context.Stop(_sender);
+            _sender = null;
+            var served = _state.In(MemberState.Received).Count;
+            Act(_state.SenderExited(served > 0, served > 0
+                ? $"Sent {_senderBytes} bytes to {served} computers."
+                : "Every receiver left the multicast; udp-sender was stopped.", DateTimeOffset.UtcNow));
+            return;
         }
         Report();
         if (_state.Phase == MulticastPhase.Done && !_settling)
