@@ -232,6 +232,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private IActorRef? Coordinators =>
         _settings.ClusterClient ?? (Akka.Hosting.ActorRegistry.For(Context.System).TryGet<Hosting.CoordinatorClient>(out var client) ? client : null);
 
+    private const int SmallHead = 320 * 1024;
+
     private bool RestoresAfter => _check!.Decision.Path is CachePath.DirectUnicast or CachePath.UpdateCacheThenRestore;
 
     /// <summary>Before joining: a restore checks the target partition's size on the image's head (a Range GET), so a partition too small never joins.</summary>
@@ -242,8 +244,20 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         var (device, image) = (_device!, check.Image);
         Task.Run(async () =>
         {
-            var head = await repository.GetHeadAsync(Spec.Image, (int)Math.Min(RestorePipeline.InspectedHeadLength, image.SizeBytes), _cancel.Token);
-            var format = ImageInspector.InspectHead(head, image.SizeBytes) with { StoredSize = image.SizeBytes };
+            // A short head first (its bytes cross the repository's link once per computer, beside the one multicast stream);
+            // the full inspected length only for a format whose header does not fit in it.
+            PartitionImageInfo format;
+            try
+            {
+                var small = await repository.GetHeadAsync(Spec.Image, (int)Math.Min(SmallHead, image.SizeBytes), _cancel.Token);
+                format = ImageInspector.InspectHead(small, image.SizeBytes);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && image.SizeBytes > SmallHead)
+            {
+                var head = await repository.GetHeadAsync(Spec.Image, (int)Math.Min(RestorePipeline.InspectedHeadLength, image.SizeBytes), _cancel.Token);
+                format = ImageInspector.InspectHead(head, image.SizeBytes);
+            }
+            format = format with { StoredSize = image.SizeBytes };
             TargetCheck.EnsureFits(format, device, Spec.Image);
             return format;
         }, _cancel.Token).PipeTo(Self, success: f => new Prechecked(f), failure: e => new PrecheckFailed(e));

@@ -19,7 +19,8 @@ public sealed record MulticastReceiveRequest(
     {
         var iface = Interface.Length > 0 ? Interface : MulticastRoute.InterfaceFor(Group);
         var args = new List<string> { "--nokbd", "--portbase", Port.ToString(), "--mcast-rdv-address", Group, "--ttl", "1",
-            "--start-timeout", StartTimeoutSeconds.ToString(), "--receive-timeout", ReceiveTimeoutSeconds.ToString() };
+            "--start-timeout", StartTimeoutSeconds.ToString(), "--receive-timeout", ReceiveTimeoutSeconds.ToString(),
+            "--rcvbuf", (8 << 20).ToString() }; // a large socket buffer: a receiver busy writing loses fewer packets (fewer re-transmissions)
         if (iface.Length > 0) args.AddRange(["--interface", iface]);
         return args;
     }

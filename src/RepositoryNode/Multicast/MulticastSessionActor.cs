@@ -49,7 +49,7 @@ public sealed class MulticastSessionActor : ReceiveActor, IWithTimers
             if (_sender is null || !Sender.Equals(_sender)) return; // a sender already stopped
             _sender = null;
             _log.Info("Multicast of {0} in session {1} ({2}): {3}", _first.Image, _state.SessionId, _state.Classroom, e.Sentence);
-            Act(_state.SenderExited(e.Succeeded, e.Succeeded ? $"Sent {_senderBytes} bytes to {_state.In(MemberState.Receiving, MemberState.Received).Count} computers." : e.Sentence, DateTimeOffset.UtcNow));
+            Act(_state.SenderExited(e.Succeeded, e.Succeeded ? $"Sent {_senderBytes} bytes to {_state.In(MemberState.Receiving, MemberState.Received).Count} computers; {e.Sentence}" : e.Sentence, DateTimeOffset.UtcNow));
         });
         Receive<Settle>(_ => Context.Stop(Self));
     }

@@ -97,6 +97,9 @@ public sealed class UdpSenderActor : ReceiveActor
             var code = await process.WaitAsync(CancellationToken.None);
             var sentence = process.ExitSentence(code);
             if (code == 0 && feedError is not null && feedError != "stopped") sentence = $"udp-sender stopped reading the image ({feedError.TrimEnd('.')}).";
+            // udp-sender's last statistics line ("bytes= 30 168 362  re-xmits=0000035 (  0.1%) …"): what the stream cost.
+            var stats = process.LastLines().LastOrDefault(l => l.StartsWith("bytes=", StringComparison.Ordinal));
+            if (stats is not null && code == 0) sentence = $"{sentence.TrimEnd('.')} ({string.Join(' ', stats.Split(' ', StringSplitOptions.RemoveEmptyEntries))}).";
             return new Exited(code == 0 && feedError is null, sentence);
         }).PipeTo(Self);
     }
