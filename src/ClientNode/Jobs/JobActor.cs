@@ -64,7 +64,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         {
             var why = Sentence(failed.Cause);
             Decline(why);
-            Finish(JobOutcome.Failed, 0, why);
+            Finish(JobOutcome.Failed, 0, why, Spec.Kind == SessionKind.UpdateCache ? null : new RestoredContent("", 0, PartitionWritten: false));
         });
         Receive<JoinAgain>(_ => SendJoin(""));
         Receive<MulticastAdmitted>(Admitted);
