@@ -47,7 +47,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _job = job;
         _settings = settings;
         Receive<CacheCheckActor.Checked>(Checked);
-        Receive<CacheCheckActor.Failed>(failed => Finish(JobOutcome.Failed, 0, failed.Reason));
+        Receive<CacheCheckActor.Failed>(failed => { Decline(failed.Reason); Finish(JobOutcome.Failed, 0, failed.Reason); });
         Receive<Progressed>(p => Context.Parent.Tell(new JobProgress(_job.SessionId, _job.Computer, p.Progress.Bytes,
             p.Progress.TotalBytes ?? 0, p.Progress.BytesPerSecond, p.Progress.Eta)));
         Receive<WorkDone>(done =>
@@ -296,7 +296,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// <summary>This computer will not join (nothing to receive, or it cannot take the image): the transfer must not wait for it.</summary>
     private void Decline(string reason)
     {
-        if (Spec.Method == TransferMethod.Multicast && _check is not null) SendJoin(reason.Length > 0 ? reason : "declined");
+        if (Spec.Method == TransferMethod.Multicast) SendJoin(reason.Length > 0 ? reason : "declined");
     }
 
     private void Admitted(MulticastAdmitted admitted)

@@ -19,12 +19,13 @@ public sealed class MulticastSessionActor : ReceiveActor, IWithTimers
     private sealed record Settle : INoSerializationVerificationNeeded;
 
     private readonly MulticastNodeSettings _settings;
-    private readonly JoinMulticast _first;
     private readonly MulticastSessionState _state;
     private readonly Dictionary<string, IActorRef> _members = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly string? _imagePath;
-    private readonly string? _unavailable;
+    private JoinMulticast _first;
+    private string? _imagePath;
+    private string? _unavailable;
+    private bool _resolved;
     private IActorRef? _sender;
     private long _senderBytes;
     private double _senderRate;
@@ -37,7 +38,6 @@ public sealed class MulticastSessionActor : ReceiveActor, IWithTimers
         var m = first.Settings;
         _state = new MulticastSessionState(first.SessionId, first.Classroom, m.GroupAddress, port, m.WaitForComputers,
             first.ClassroomComputers, TimeSpan.FromSeconds(m.MaxWaitSeconds), DateTimeOffset.UtcNow);
-        (_imagePath, _unavailable) = Resolve(first);
 
         Receive<JoinMulticast>(Join);
         Receive<MulticastReceiverReady>(r => Act(_state.Ready(r.Computer, DateTimeOffset.UtcNow)));
@@ -88,7 +88,14 @@ public sealed class MulticastSessionActor : ReceiveActor, IWithTimers
     private void Join(JoinMulticast join)
     {
         _members[join.Computer] = join.Member;
-        if (_unavailable is not null) { Missed(join.Computer, $"{_unavailable} It catches up by unicast."); return; }
+        if (!_resolved && join.Declined.Length == 0)
+        {
+            // The first computer that joins names the content (a decline may come first, knowing less).
+            _resolved = true;
+            _first = join with { Session = _first.Session };
+            (_imagePath, _unavailable) = Resolve(join);
+        }
+        if (_unavailable is not null && join.Declined.Length == 0) { Missed(join.Computer, $"{_unavailable} It catches up by unicast."); return; }
         if (_state.StateOf(join.Computer) is { } known)
         {
             // A join sent again (the computer did not hear the answer): tell it again where it stands.

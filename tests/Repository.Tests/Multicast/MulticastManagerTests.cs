@@ -77,6 +77,16 @@ public sealed class MulticastManagerTests() : Akka.TestKit.Xunit2.TestKit(Config
         ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
+    [Fact]
+    public void A_decline_that_arrives_first_knowing_no_content_does_not_stop_the_others_from_joining()
+    {
+        var sum = Image("img");
+        var manager = Sys.ActorOf(MulticastManagerActor.Props(Settings));
+        manager.Tell(Join("s1", "aula1", "pc01", "") with { Declined = "The cache check of img failed." });
+        manager.Tell(Join("s1", "aula1", "pc02", sum));
+        FishForMessage(m => m is MulticastAdmitted or MulticastMissed).Should().BeOfType<MulticastAdmitted>();
+    }
+
     public new void Dispose()
     {
         base.Dispose();
