@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Cluster.Tools.Client;
 using OgActors.ClientNode.Cache;
 using OgActors.ClientNode.Transfers;
 using OgActors.Imaging.Inspection;
 using OgActors.Imaging.Pipelines;
 using OgActors.Imaging.Progress;
+using OgActors.Messages.Multicast;
 using OgActors.Messages.Sessions;
 
 namespace OgActors.ClientNode.Jobs;
@@ -15,14 +17,22 @@ namespace OgActors.ClientNode.Jobs;
 /// <code>
 /// Restore / DeployImage / UpdateCache:  checking cache ──Checked──▶ working (path chosen) ──▶ finished
 /// CreateImage:                          working (capture → upload) ──▶ finished
+/// multicast (Restore / DeployImage / UpdateCache with Method = Multicast), after the cache check:
+///   checks (partition size on the image's head) ──▶ joining ──MulticastAdmitted──▶ receiving (udp-receiver) ──▶ finished
+///                 └─ too small: declines, fails       └──MulticastMissed / receive failed──▶ unicast catch-up ──▶ finished
 /// </code>
 /// Stopping it cancels the work (the tools are killed; a partial cache copy stays for the next attempt to resume).
 /// </summary>
-public sealed class JobActor : ReceiveActor
+public sealed class JobActor : ReceiveActor, IWithTimers
 {
     private sealed record Progressed(TransferProgress Progress) : INoSerializationVerificationNeeded;
     private sealed record WorkDone(long Bytes, string Note, RestoredContent? Restored = null) : INoSerializationVerificationNeeded;
     private sealed record WorkFailed(Exception Cause) : INoSerializationVerificationNeeded;
+    private sealed record Prechecked(PartitionImageInfo? Format) : INoSerializationVerificationNeeded;
+    private sealed record PrecheckFailed(Exception Cause) : INoSerializationVerificationNeeded;
+    private sealed record JoinAgain : INoSerializationVerificationNeeded;
+    private sealed record Received(int Attempt, WorkDone Done) : INoSerializationVerificationNeeded;
+    private sealed record ReceiveFailed(int Attempt, Exception Cause) : INoSerializationVerificationNeeded;
 
     private readonly RunJob _job;
     private readonly JobRunnerSettings _settings;
@@ -37,7 +47,7 @@ public sealed class JobActor : ReceiveActor
         _job = job;
         _settings = settings;
         Receive<CacheCheckActor.Checked>(Checked);
-        Receive<CacheCheckActor.Failed>(failed => Finish(JobOutcome.Failed, 0, failed.Reason));
+        Receive<CacheCheckActor.Failed>(failed => { Decline(failed.Reason); Finish(JobOutcome.Failed, 0, failed.Reason); });
         Receive<Progressed>(p => Context.Parent.Tell(new JobProgress(_job.SessionId, _job.Computer, p.Progress.Bytes,
             p.Progress.TotalBytes ?? 0, p.Progress.BytesPerSecond, p.Progress.Eta)));
         Receive<WorkDone>(done =>
@@ -49,7 +59,36 @@ public sealed class JobActor : ReceiveActor
         Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, Sentence(failure.Cause),
             _writing && Unwrap(failure.Cause) is not PipelineRefusedException ? new RestoredContent("", 0, PartitionWritten: true)
             : Spec.Kind == SessionKind.UpdateCache ? null : new RestoredContent("", 0, false)));
+        Receive<Prechecked>(Join);
+        Receive<PrecheckFailed>(failed =>
+        {
+            var why = Sentence(failed.Cause);
+            Decline(why);
+            Finish(JobOutcome.Failed, 0, why, Spec.Kind == SessionKind.UpdateCache ? null : new RestoredContent("", 0, PartitionWritten: false));
+        });
+        Receive<JoinAgain>(_ => SendJoin(""));
+        Receive<MulticastAdmitted>(Admitted);
+        Receive<MulticastMissed>(missed => { if (missed.SessionId == _job.SessionId) CatchUp(missed.Reason); });
+        Receive<Received>(r =>
+        {
+            if (r.Attempt != _attempt) return;
+            _multicastSession?.Tell(new MulticastMemberDone(_job.SessionId, _job.Computer, true, ""));
+            _multicastSession = null;
+            Self.Tell(r.Done);
+        });
+        Receive<ReceiveFailed>(failed =>
+        {
+            if (failed.Attempt != _attempt) return;
+            var cause = Unwrap(failed.Cause);
+            _multicastSession?.Tell(new MulticastMemberDone(_job.SessionId, _job.Computer, false, Sentence(cause)));
+            _multicastSession = null;
+            // Not this job's stream, or the job was cancelled: nothing to catch up. Anything else: the image comes by unicast.
+            if (cause is MulticastStreamRefusedException or OperationCanceledException or PipelineRefusedException) { Self.Tell(new WorkFailed(cause)); return; }
+            CatchUp(Sentence(cause));
+        });
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(RunJob job, JobRunnerSettings settings) => Akka.Actor.Props.Create(() => new JobActor(job, settings));
 
@@ -78,7 +117,13 @@ public sealed class JobActor : ReceiveActor
         }
     }
 
-    protected override void PostStop() => _cancel.Cancel();
+    protected override void PostStop()
+    {
+        _cancel.Cancel();
+        _receiver?.Dispose();
+        // Cancelled (or the node stops) while in a multicast: the transfer does not wait for this computer any more.
+        _multicastSession?.Tell(new MulticastMemberDone(_job.SessionId, _job.Computer, false, $"{_job.Computer}'s job ended."));
+    }
 
     private string? _device;
     private RepositoryClient? _repository;
@@ -92,7 +137,7 @@ public sealed class JobActor : ReceiveActor
                 return $"Computer {_settings.Computer} has no partition {Spec.Partition}.";
             _device = device;
         }
-        if (_settings.TransferFor(Spec.Method) is null)
+        if (Transfer(Spec.Method) is null)
             return $"{Spec.Kind} by {Spec.Method.ToString().ToLowerInvariant()} is not available yet on this computer.";
         if (_settings.RepositoryAddress(Spec.Repository) is not { } address)
             return $"Computer {_settings.Computer} does not know where repository {Spec.Repository} is.";
@@ -100,13 +145,29 @@ public sealed class JobActor : ReceiveActor
         return null;
     }
 
+    /// <summary>The transfer path of <paramref name="method"/>: the settings' own, or multicast when udp-receiver is installed.</summary>
+    private ITransferPath? Transfer(TransferMethod method) =>
+        _settings.TransferFor(method) ?? (method == TransferMethod.Multicast && MulticastReceiver.Available ? new UnicastTransfer() : null);
+
     private void Checked(CacheCheckActor.Checked check)
     {
         var decision = check.Decision;
+        if (Spec.Method == TransferMethod.Multicast)
+        {
+            _check = check;
+            if (decision.Path is CachePath.DirectUnicast or CachePath.UpdateCacheOnly or CachePath.UpdateCacheThenRestore) { Precheck(check); return; }
+            // Nothing to receive (already cached, restored from the cache) or refused: the transfer does not wait for this computer.
+            Decline(decision.Reason);
+        }
         Start(decision.PathName, decision.Reason);
         if (decision.Path == CachePath.Refused) { Finish(JobOutcome.Failed, 0, decision.Reason); return; }
-        var request = new TransferRequest(Spec, check.Image, _repository!);
-        var transfer = _settings.TransferFor(Spec.Method)!;
+        Work(decision, check, Spec.Method == TransferMethod.Multicast ? new UnicastTransfer() : _settings.TransferFor(Spec.Method)!);
+    }
+
+    /// <summary>The unicast work of a path (also the multicast's catch-up).</summary>
+    private void Work(CacheDecision decision, CacheCheckActor.Checked check, ITransferPath transfer)
+    {
+        var request = new TransferRequest(Spec with { Method = transfer.Method }, check.Image, _repository!);
         var cache = _settings.Cache;
         Run(async (progress, ct) =>
         {
@@ -155,6 +216,143 @@ public sealed class JobActor : ReceiveActor
                     return new WorkDone(update.BytesFetched, note, Restored(update.Image.FullSum));
             }
         });
+    }
+
+    // ---- multicast ----------------------------------------------------------------------------------------------------
+
+    private CacheCheckActor.Checked? _check;
+    private PartitionImageInfo? _format;
+    private IActorRef? _multicastSession;   // the repository's MulticastSessionActor, once it admitted this computer
+    private MulticastReceiver? _receiver;
+    private CancellationTokenSource? _receiving;
+    private int _attempt;
+    private bool _joining, _caughtUp;
+
+    /// <summary>The node's ClusterClient to the coordinators' receptionists (the runner's, or the one the node host registered).</summary>
+    private IActorRef? Coordinators =>
+        _settings.ClusterClient ?? (Akka.Hosting.ActorRegistry.For(Context.System).TryGet<Hosting.CoordinatorClient>(out var client) ? client : null);
+
+    private const int SmallHead = 320 * 1024;
+
+    private bool RestoresAfter => _check!.Decision.Path is CachePath.DirectUnicast or CachePath.UpdateCacheThenRestore;
+
+    /// <summary>Before joining: a restore checks the target partition's size on the image's head (a Range GET), so a partition too small never joins.</summary>
+    private void Precheck(CacheCheckActor.Checked check)
+    {
+        if (!RestoresAfter) { Self.Tell(new Prechecked(null)); return; }
+        var repository = _repository!;
+        var (device, image) = (_device!, check.Image);
+        Task.Run(async () =>
+        {
+            // A short head first (its bytes cross the repository's link once per computer, beside the one multicast stream);
+            // the full inspected length only for a format whose header does not fit in it.
+            PartitionImageInfo format;
+            try
+            {
+                var small = await repository.GetHeadAsync(Spec.Image, (int)Math.Min(SmallHead, image.SizeBytes), _cancel.Token);
+                format = ImageInspector.InspectHead(small, image.SizeBytes);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && image.SizeBytes > SmallHead)
+            {
+                var head = await repository.GetHeadAsync(Spec.Image, (int)Math.Min(RestorePipeline.InspectedHeadLength, image.SizeBytes), _cancel.Token);
+                format = ImageInspector.InspectHead(head, image.SizeBytes);
+            }
+            format = format with { StoredSize = image.SizeBytes };
+            TargetCheck.EnsureFits(format, device, Spec.Image);
+            return format;
+        }, _cancel.Token).PipeTo(Self, success: f => new Prechecked(f), failure: e => new PrecheckFailed(e));
+    }
+
+    private static string MulticastPathName(CachePath path) => path switch
+    {
+        CachePath.DirectUnicast => "direct multicast",
+        CachePath.UpdateCacheOnly => "multicast → cache",
+        _ => "multicast → cache → restore",
+    };
+
+    private void Join(Prechecked checkedOk)
+    {
+        _format = checkedOk.Format;
+        var decision = _check!.Decision;
+        var reason = decision.Path == CachePath.DirectUnicast
+            ? decision.Reason.Replace("directly from the repository by unicast", "directly from the multicast stream", StringComparison.Ordinal)
+            : decision.Reason;
+        Start(MulticastPathName(decision.Path), reason);
+        if (Coordinators is null) { CatchUp("This computer has no ClusterClient to reach the repository's multicast sender."); return; }
+        _joining = true;
+        SendJoin("");
+        Timers.StartPeriodicTimer("join", new JoinAgain(), TimeSpan.FromSeconds(2));
+    }
+
+    private void SendJoin(string declined)
+    {
+        if (declined.Length == 0 && !_joining) return;
+        var image = _check?.Image;
+        Coordinators?.Tell(new ClusterClient.Send(MulticastPaths.Manager(Spec.Repository),
+            new JoinMulticast(_job.SessionId, _job.Computer, Spec.Classroom, Spec.Image, Spec.Folder, Spec.ImageRevision, image?.FullSum ?? "",
+                image?.SizeBytes ?? 0, Spec.Multicast, Spec.ClassroomComputers, Self, _job.ReplyTo, declined)));
+    }
+
+    /// <summary>This computer will not join (nothing to receive, or it cannot take the image): the transfer must not wait for it.</summary>
+    private void Decline(string reason)
+    {
+        if (Spec.Method == TransferMethod.Multicast) SendJoin(reason.Length > 0 ? reason : "declined");
+    }
+
+    private void Admitted(MulticastAdmitted admitted)
+    {
+        if (admitted.SessionId != _job.SessionId || !_joining) return;
+        _joining = false;
+        Timers.Cancel("join");
+        _multicastSession = Sender;
+        var check = _check!;
+        var request = new MulticastReceiveRequest(admitted.Group, admitted.Port, admitted.StartTimeoutSeconds,
+            new MulticastStreamHeader(_job.SessionId, Spec.Image, Spec.ImageRevision, check.Image.FullSum, check.Image.SizeBytes));
+        try { _receiver = MulticastReceiver.Start(request); }
+        catch (Exception e) { Self.Tell(new ReceiveFailed(_attempt, e)); return; }
+        Sender.Tell(new MulticastReceiverReady(_job.SessionId, _job.Computer));
+
+        var attempt = _attempt;
+        var receiver = _receiver;
+        var cache = _settings.Cache;
+        var (path, device, format) = (check.Decision.Path, _device, _format);
+        _receiving = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
+        var token = _receiving.Token;
+        var self = Self;
+        var progress = new Progress(p => self.Tell(new Progressed(p)));
+        var note = $"Received by multicast on {admitted.Group}:{admitted.Port}; full sum verified.";
+        Task.Run(async () =>
+        {
+            if (path == CachePath.DirectUnicast)
+            {
+                var restored = await receiver.RestoreAsync(format!, device!, () => _writing = true, progress, token);
+                return new WorkDone(restored.ImageBytes, note, Restored(check.Image.FullSum));
+            }
+            var update = await receiver.IntoCacheAsync(cache!, check.Image, progress, token);
+            if (path == CachePath.UpdateCacheOnly) return new WorkDone(update.BytesFetched, note);
+            _writing = true;
+            await RestorePipeline.RestoreFileAsync(update.Image.Path, device!, progress, token);
+            return new WorkDone(update.BytesFetched, note, Restored(update.Image.FullSum));
+        }, token).PipeTo(Self, success: done => new Received(attempt, done), failure: e => new ReceiveFailed(attempt, e));
+    }
+
+    /// <summary>The multicast will not (or did not) bring the image: the same path by unicast, and the outcome says why.</summary>
+    private void CatchUp(string why)
+    {
+        if (_caughtUp || _check is null) return;
+        _caughtUp = true;
+        _joining = false;
+        Timers.Cancel("join");
+        _attempt++;
+        _receiving?.Cancel();
+        _receiver?.Dispose();
+        _receiver = null;
+        _multicastSession?.Tell(new MulticastMemberDone(_job.SessionId, _job.Computer, false, why));
+        _multicastSession = null;
+        _path = $"{MulticastPathName(_check.Decision.Path)} → unicast catch-up";
+        _reason = $"{_reason} Unicast catch-up: {why.TrimEnd('.')}.";
+        Context.Parent.Tell(new JobStarted(_job.SessionId, _job.Computer, _path, _reason));
+        Work(_check.Decision, _check, new UnicastTransfer());
     }
 
     /// <summary>What was restored: the full MD5 of the image bytes (the revision is the coordinator's to map, or the spec's when it is that content).</summary>

@@ -19,8 +19,14 @@ namespace OgActors.ClientNode.Jobs;
 /// </summary>
 public sealed class JobRunnerActor : ReceiveActor, IWithTimers
 {
-    /// <summary>The job kinds this runner can run (see <see cref="JobKinds.Of"/>), for <see cref="AgentAvailable"/>.</summary>
-    public static readonly IReadOnlyList<string> SupportedJobKinds = JobKinds.ThisRelease;
+    /// <summary>
+    /// The job kinds this runner can run (see <see cref="JobKinds.Of"/>), for <see cref="AgentAvailable"/>: the multicast
+    /// kinds only when <c>udp-receiver</c> is on this computer's PATH.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SupportedJobKinds = KindsWith(Transfers.MulticastReceiver.Available);
+
+    public static IReadOnlyList<string> KindsWith(bool udpcast) =>
+        [.. JobKinds.ThisRelease.Where(kind => udpcast || !JobKinds.Multicast.Contains(kind))];
 
     /// <summary>Asks where the runner's jobs are; answered with <see cref="Jobs"/> (for tests and the agent's inventory).</summary>
     public sealed record GetJobs : INoSerializationVerificationNeeded;

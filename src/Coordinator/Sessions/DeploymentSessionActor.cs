@@ -61,6 +61,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
             Sender.Tell(new JobFinishedAck(_id, m.Computer));
             if (Exists()) Finished(m);
         });
+        Command<OgActors.Messages.Multicast.MulticastStatus>(m => { if (_state is not null) _state.Multicast(m); });
         Command<ResendTick>(_ => { SendUnacknowledged(); EndOffline(); });
         Command<ResumeWork>(_ => Resume());
         Command<IReply>(_ => { }); // classrooms' answers to RecordPartitionImage

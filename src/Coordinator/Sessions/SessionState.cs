@@ -135,7 +135,8 @@ public sealed class SessionState
 
     public SessionView View() =>
         new(Id, Plan, By, CreatedAt, Outcome, FinishedAt, [.. _jobs.Values.OrderBy(j => j.Computer, StringComparer.OrdinalIgnoreCase)
-            .Select(j => !IsEnded(j.Status) && _offline.TryGetValue(j.Computer, out var o) ? j with { Status = JobStatus.Waiting, Waiting = o.Reason } : j)]);
+            .Select(j => !IsEnded(j.Status) && _offline.TryGetValue(j.Computer, out var o) ? j with { Status = JobStatus.Waiting, Waiting = o.Reason } : j)],
+            [.. _multicast.Values.OrderBy(m => m.Classroom, StringComparer.OrdinalIgnoreCase)]);
 
     /// <summary>The job a computer is asked to run, with its classroom's transfer parameters.</summary>
     public JobSpec SpecFor(SessionTarget target)
@@ -144,8 +145,16 @@ public sealed class SessionState
         var repository = Plan.Repository.Length > 0 ? Plan.Repository : target.Repository;
         return new JobSpec(Plan.Kind, target.Role, Plan.Image, Plan.ImageRevision, Plan.Partition, repository, Plan.Method,
             parameters.Multicast, parameters.P2P, Plan.Master, Plan.Source,
-            Plan.Kind == SessionKind.CreateImage ? "" : Plan.Folders?.GetValueOrDefault(repository) ?? "");
+            Plan.Kind == SessionKind.CreateImage ? "" : Plan.Folders?.GetValueOrDefault(repository) ?? "",
+            Classroom: target.Classroom, ClassroomComputers: Plan.Targets.Count(t => t.Classroom == target.Classroom));
     }
+
+    // ---- multicast (live, as the senders report it; not persisted) -------------------------------------------------------
+
+    private readonly Dictionary<string, OgActors.Messages.Multicast.MulticastStatus> _multicast = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A multicast sender's latest report on its classroom's transfer.</summary>
+    public void Multicast(OgActors.Messages.Multicast.MulticastStatus status) => _multicast[status.Classroom] = status;
 
     private void Update(string computer, Func<JobView, JobView> change)
     {

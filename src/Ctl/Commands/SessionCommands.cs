@@ -19,7 +19,11 @@ public static class SessionCommands
     public sealed record Job(string Computer, string Classroom, string Role, string Status, string Path, string Reason, string Waiting,
         long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta, TimeSpan Duration, string Error);
     public sealed record Session(string SessionId, Plan Plan, string By, DateTimeOffset CreatedAt, string? Outcome, DateTimeOffset? FinishedAt,
-        IReadOnlyList<Job> Jobs);
+        IReadOnlyList<Job> Jobs, IReadOnlyList<Multicast>? Multicast = null);
+    /// <summary>One classroom's multicast transfer as its sender last reported it.</summary>
+    public sealed record Multicast(string Classroom, string Repository, string Group, int Port, string Phase, int Joined, int WaitingFor,
+        DateTimeOffset WaitingSince, DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, IReadOnlyList<string> Members, IReadOnlyList<string> Late,
+        IReadOnlyList<string> Dropped, IReadOnlyList<string> Declined, double SenderBytesPerSecond, long SenderBytes, string Note);
     public sealed record Summary(string SessionId, string Kind, string Image, string Method, string By, DateTimeOffset CreatedAt, string? Outcome,
         int Computers, int Queued, int Running, int Succeeded, int Failed, int Skipped);
 
@@ -121,7 +125,25 @@ public static class SessionCommands
                 j.TotalBytes > 0 ? $"{CtlOutput.Bytes(j.Bytes)}/{CtlOutput.Bytes(j.TotalBytes)}" : CtlOutput.Bytes(j.Bytes),
                 j.Duration.TotalSeconds.ToString("0.#"), Markup.Escape(j.Error.Length == 0 ? "-" : j.Error));
         ctx.Output.Write(table);
+        PrintMulticast(ctx, s);
         ctx.Output.Line($"outcome: {Outcome(s.Outcome)}");
+    }
+
+    /// <summary>The multicast section: per classroom, group and port, members joined / waited for, waiting since, started at, dropped, sender rate.</summary>
+    private static void PrintMulticast(CtlContext ctx, Session s)
+    {
+        if (s.Multicast is not { Count: > 0 } transfers) return;
+        var now = DateTimeOffset.UtcNow;
+        var table = CtlOutput.Table("Multicast", "Group:port", "State", "Joined/waited for", "Waiting since", "Started at", "Late", "Dropped", "Declined", "Sender rate", "Note");
+        foreach (var m in transfers)
+            table.AddRow(Markup.Escape($"{m.Classroom} ({m.Repository})"), Markup.Escape($"{m.Group}:{m.Port}"), Markup.Escape(m.Phase.ToLowerInvariant()),
+                $"{m.Joined}/{m.WaitingFor}", Markup.Escape(CtlOutput.When(m.WaitingSince, now)),
+                Markup.Escape(m.StartedAt is { } at ? CtlOutput.When(at, now) : "-"), Markup.Escape(List(m.Late)), Markup.Escape(List(m.Dropped)),
+                Markup.Escape(List(m.Declined)), m.SenderBytesPerSecond > 0 ? $"{m.SenderBytesPerSecond * 8 / 1e6:0.#} Mbit/s" : "-",
+                Markup.Escape(m.Note.Length == 0 ? "-" : m.Note));
+        ctx.Output.Write(table);
+
+        static string List(IReadOnlyList<string> names) => names.Count == 0 ? "-" : string.Join(", ", names);
     }
 
     private static string State(string status) => status switch

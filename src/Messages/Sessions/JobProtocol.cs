@@ -6,14 +6,16 @@ namespace OgActors.Messages.Sessions;
 /// <summary>
 /// What a computer is asked to do in a session. The agent chooses the concrete path (cache, direct, …)
 /// and reports it in <see cref="JobStarted"/>. A create-image job carries the <paramref name="UploadCapability"/> the
-/// coordinator signed for it (the repository refuses an upload without one); other jobs carry "". <c>Folder</c>: the OU
+/// coordinator signed for it (the repository refuses an upload without one); other jobs carry "". <c>Classroom</c> and
+/// <c>ClassroomComputers</c> (multicast): the computer's classroom and how many computers of the session are in it (what a
+/// multicast's <c>WaitForComputers = 0</c> waits for). <c>Folder</c>: the OU
 /// sub-folder of the repository's images directory that holds the image ("" = the top level), so the computer GETs <c>images/FOLDER/NAME.img</c>.
 /// </summary>
 [Manifest("job.spec")]
 public sealed record JobSpec(
     SessionKind Kind, JobRole Role, string Image, int ImageRevision, int Partition, string Repository,
     TransferMethod Method, MulticastSettings Multicast, P2PSettings P2P, string Master, CloneSource? Source,
-    string Folder = "", string UploadCapability = "");
+    string Folder = "", string UploadCapability = "", string Classroom = "", int ClassroomComputers = 0);
 
 /// <summary>
 /// The job protocol between a session and a computer's agent. A session sends <see cref="RunJob"/>
@@ -105,8 +107,16 @@ public static class JobKinds
     /// <summary>The capability name of a job: "Restore/Unicast", "CloneRemote/Multicast", …</summary>
     public static string Of(SessionKind kind, TransferMethod method) => $"{kind}/{method}";
 
+    /// <summary>The multicast job kinds (udpcast): a client node announces them only when <c>udp-receiver</c> is on its PATH.</summary>
+    public static IReadOnlyList<string> Multicast { get; } =
+    [
+        Of(SessionKind.Restore, TransferMethod.Multicast),
+        Of(SessionKind.DeployImage, TransferMethod.Multicast),
+        Of(SessionKind.UpdateCache, TransferMethod.Multicast),
+    ];
+
     /// <summary>
-    /// The job kinds a client node of this release runs (unicast only): what its job runner announces and what the
+    /// The job kinds a client node of this release runs (unicast; multicast when udpcast is installed, see Multicast — declared first, as static initialisers run in order): what its job runner announces and what the
     /// coordinator lets sessions dispatch. Anything else fails per computer with "not available yet".
     /// </summary>
     public static IReadOnlyList<string> ThisRelease { get; } =
@@ -115,5 +125,7 @@ public static class JobKinds
         Of(SessionKind.Restore, TransferMethod.Unicast),
         Of(SessionKind.DeployImage, TransferMethod.Unicast),
         Of(SessionKind.UpdateCache, TransferMethod.Unicast),
+        .. Multicast,
     ];
+
 }

@@ -11,7 +11,9 @@ public sealed record JobView(
     long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta, TimeSpan Duration, string Error,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
+/// <param name="Multicast">The session's multicast transfers, one per classroom (live, as the senders last reported; empty for other methods).</param>
 [Manifest("session.view")]
 public sealed record SessionView(
     string SessionId, SessionPlan Plan, string By, DateTimeOffset CreatedAt, SessionOutcome? Outcome,
-    DateTimeOffset? FinishedAt, IReadOnlyList<JobView> Jobs);
+    DateTimeOffset? FinishedAt, IReadOnlyList<JobView> Jobs,
+    IReadOnlyList<OgActors.Messages.Multicast.MulticastStatus>? Multicast = null);
