@@ -4,7 +4,10 @@ using ClusterState = Akka.Cluster.ClusterEvent.CurrentClusterState;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Akka.Hosting;
 using OgActors.Coordinator.Hosting;
+using OgActors.Coordinator.Operations;
+using OgActors.Messages.Audit;
 
 namespace OgActors.Coordinator.Api;
 
@@ -23,10 +26,14 @@ public static class ClusterApi
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/cluster", ([FromServices] ActorSystem system) => Results.Json(View(Akka.Cluster.Cluster.Get(system))));
-        api.MapPost("/cluster/leave", ([FromServices] ActorSystem system, [FromBody] MemberRequest? body) =>
-            Act(Akka.Cluster.Cluster.Get(system), body, ClusterOperationGuard.Leave, (cluster, address) => cluster.Leave(address), "is leaving the cluster"));
-        api.MapPost("/cluster/down", ([FromServices] ActorSystem system, [FromBody] MemberRequest? body) =>
-            Act(Akka.Cluster.Cluster.Get(system), body, ClusterOperationGuard.Down, (cluster, address) => cluster.Down(address), "was marked down"));
+        api.MapPost("/cluster/leave", ([FromServices] ActorSystem system, [FromServices] ActorRegistry registry, HttpContext http,
+                [FromBody] MemberRequest? body) =>
+            Act(Akka.Cluster.Cluster.Get(system), body, ClusterOperationGuard.Leave, (cluster, address) => cluster.Leave(address), "is leaving the cluster",
+                OperationKind.ClusterLeave, OperationRecorder.From(registry), DomainApi.Identity(http)));
+        api.MapPost("/cluster/down", ([FromServices] ActorSystem system, [FromServices] ActorRegistry registry, HttpContext http,
+                [FromBody] MemberRequest? body) =>
+            Act(Akka.Cluster.Cluster.Get(system), body, ClusterOperationGuard.Down, (cluster, address) => cluster.Down(address), "was marked down",
+                OperationKind.ClusterDown, OperationRecorder.From(registry), DomainApi.Identity(http)));
     }
 
     public static ClusterView View(Akka.Cluster.Cluster cluster)
@@ -42,18 +49,38 @@ public static class ClusterApi
         return new ClusterView(cluster.SelfAddress.ToString(), state.Leader?.ToString(), members);
     }
 
-    private static IResult Act(Akka.Cluster.Cluster cluster, MemberRequest? body, Func<ClusterState, Member, string?> refusal,
-        Action<Akka.Cluster.Cluster, Address> act, string done)
+    /// <summary>
+    /// Decides and does a cluster operation; every outcome (refused, done) is recorded in the operations ledger with who
+    /// asked. A done operation is recorded before it is done: when it cannot be recorded it is not done (503).
+    /// </summary>
+    private static async Task<IResult> Act(Akka.Cluster.Cluster cluster, MemberRequest? body, Func<ClusterState, Member, string?> refusal,
+        Action<Akka.Cluster.Cluster, Address> act, string done, OperationKind kind, OperationRecorder ledger, string by)
     {
-        if (string.IsNullOrWhiteSpace(body?.Address))
-            return ApiError.Result(StatusCodes.Status400BadRequest, "Name the member by its address, e.g. akka.tcp://ogactors@10.0.0.5:4053 or 10.0.0.5:4053.");
-        var member = Find(cluster, body.Address.Trim());
+        var id = OperationRecorder.NewId();
+        var given = body?.Address?.Trim() ?? "";
+        async Task<IResult> Refuse(int status, string target, string details, string why)
+        {
+            await ledger.EndAsync(new RecordOperation(id, kind, target, details, OperationOutcome.Refused, why, by));
+            return ApiError.Result(status, why);
+        }
+        var forced = body?.Force == true ? ", forced" : "";
+        if (given.Length == 0)
+            return await Refuse(StatusCodes.Status400BadRequest, "(no address)", $"no member named{forced}",
+                "Name the member by its address, e.g. akka.tcp://ogactors@10.0.0.5:4053 or 10.0.0.5:4053.");
+        var member = Find(cluster, given);
         if (member is null)
-            return ApiError.Result(StatusCodes.Status404NotFound, $"No cluster member has the address '{body.Address}'; see 'ogctl cluster show'.");
-        if (!body.Force && refusal(cluster.State, member) is { } why)
-            return ApiError.Result(StatusCodes.Status409Conflict, why);
+            return await Refuse(StatusCodes.Status404NotFound, given, $"{given}{forced}",
+                $"No cluster member has the address '{given}'; see 'ogctl cluster show'.");
+        var target = member.Address.ToString();
+        var details = $"{target} ({string.Join(", ", member.Roles.OrderBy(r => r))}{forced})";
+        if (!body!.Force && refusal(cluster.State, member) is { } why)
+            return await Refuse(StatusCodes.Status409Conflict, target, details, why);
+        var sentence = $"{member.Address} {done}.";
+        if (await ledger.EndAsync(new RecordOperation(id, kind, target, details, OperationOutcome.Done, sentence, by)) is { } unrecorded)
+            return ApiError.Result(StatusCodes.Status503ServiceUnavailable,
+                $"The cluster was not changed: the audit could not record the {OperationLedgerState.Describe(kind)} ({unrecorded}).");
         act(cluster, member.Address);
-        return Results.Json(new { address = member.Address.ToString(), message = $"{member.Address} {done}." }, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new { address = target, message = sentence }, statusCode: StatusCodes.Status202Accepted);
     }
 
     /// <summary>A member by its full address, or by host:port.</summary>

@@ -36,10 +36,37 @@ public static class AuditDescriber
                 $"{e.Computer}: {(e.Error.Length > 0 ? e.Error : $"{e.Path}, {Size(e.Bytes)} in {e.Duration.TotalSeconds:0.#} s")}"),
             SessionFinished e => ($"session {e.SessionId}", "finished",
                 $"{e.Outcome}: {e.Succeeded} succeeded, {e.Failed} failed, {e.Skipped} skipped"),
+            OperationRecorded e => Operation(e),
             _ => (evt.GetType().Name, "changed", ""),
         };
         return new AuditEntry(offset, evt.At, evt.By, subject, action, details, AuditTags.Of(evt));
     }
+
+    /// <summary>An operator's operation: its subject (the member, the repository), what became of it, and the outcome's sentence.</summary>
+    private static (string Subject, string Action, string Details) Operation(OperationRecorded e)
+    {
+        var subject = e.Kind is OperationKind.ClusterLeave or OperationKind.ClusterDown
+            ? $"cluster member {e.Target}"
+            : e.Repository.Length > 0 ? $"repository {e.Repository}" : "repositories";
+        var action = (e.Kind, e.Outcome) switch
+        {
+            (OperationKind.ClusterLeave, OperationOutcome.Done) => "asked to leave",
+            (OperationKind.ClusterDown, OperationOutcome.Done) => "downed",
+            (OperationKind.ImageImport, OperationOutcome.Done) => "imported",
+            (OperationKind.ImageFileDeletion, OperationOutcome.Done) => "image file deleted",
+            (var kind, var outcome) => $"{Verb(kind)} {outcome.ToString().ToLowerInvariant()}",
+        };
+        var details = e.Sentence.Length == 0 ? e.Details : $"{e.Details}: {e.Sentence}";
+        return (subject, action, details);
+    }
+
+    private static string Verb(OperationKind kind) => kind switch
+    {
+        OperationKind.ClusterLeave => "leave",
+        OperationKind.ClusterDown => "down",
+        OperationKind.ImageImport => "import",
+        _ => "image file deletion",
+    };
 
     public static string Size(long bytes) => bytes switch
     {

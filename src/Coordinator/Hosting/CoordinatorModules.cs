@@ -1,6 +1,7 @@
 using OgActors.Coordinator.Api;
 using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Domain;
+using OgActors.Coordinator.Operations;
 using OgActors.Coordinator.Repositories;
 using OgActors.Coordinator.Sessions;
 using OgActors.Messages.Sessions;
@@ -16,6 +17,7 @@ public static class CoordinatorModules
     public static IReadOnlyList<ICoordinatorModule> Default =>
     [
         new ClusterApiModule(),
+        new OperationLedgerModule(),
         new ComputerRegistryModule(),
         new RepositoryRegistryModule(),
         new CoordinatorDomainModule(new SessionSettings { AvailableJobKinds = JobKinds.ThisRelease.ToHashSet() }),
