@@ -34,10 +34,11 @@ public sealed record OperationLedgerState(
         {
             if (Ended(cmd.OperationId)) return (null, $"Operation {cmd.OperationId} has already ended.");
             if (started is not null && started.Kind != cmd.Kind)
-                return (null, $"Operation {cmd.OperationId} is a {Describe(started.Kind)}, not a {Describe(cmd.Kind)}.");
+                return (null, $"Operation {cmd.OperationId} was started as {WithArticle(started.Kind)}; it cannot end as {WithArticle(cmd.Kind)}.");
         }
         return (new OperationRecorded(cmd.OperationId.Trim(), cmd.Kind, Cut(cmd.Target.Trim()), Cut(cmd.Details.Trim()), cmd.Outcome,
-            Cut(cmd.Sentence.Trim()), cmd.Repository.Trim(), [.. (cmd.Images ?? []).Where(i => !string.IsNullOrWhiteSpace(i)).Distinct()],
+            // a List (not a collection expression's hidden type): the journal's resequencer messages must survive serialize-messages
+            Cut(cmd.Sentence.Trim()), cmd.Repository.Trim(), (cmd.Images ?? []).Where(i => !string.IsNullOrWhiteSpace(i)).Distinct().ToList(),
             cmd.By.Trim(), at), null);
     }
 
@@ -56,6 +57,8 @@ public sealed record OperationLedgerState(
     private bool Ended(string id) => Latest.Any(o => o.OperationId == id && o.Outcome != OperationOutcome.Started);
 
     private static string Cut(string text) => text.Length <= MaxText ? text : text[..(MaxText - 1)] + "…";
+
+    private static string WithArticle(OperationKind kind) => Describe(kind) is var d && "aeiou".Contains(d[0]) ? "an " + d : "a " + d;
 
     public static string Describe(OperationKind kind) => kind switch
     {
