@@ -33,7 +33,8 @@ public static class AuditDescriber
                 $"{e.Plan.Kind} {(e.Plan.Image.Length > 0 ? e.Plan.Image + " " : "")}by {e.Plan.Method.ToString().ToLowerInvariant()} on {e.Plan.Targets.Count} computer(s)"),
             ComputerJobStarted e => ($"session {e.SessionId}", "job started", $"{e.Computer}: {e.Path} ({e.Reason})"),
             ComputerJobFinished e => ($"session {e.SessionId}", $"job {e.Outcome.ToString().ToLowerInvariant()}",
-                $"{e.Computer}: {(e.Error.Length > 0 ? e.Error : $"{e.Path}, {Size(e.Bytes)} in {e.Duration.TotalSeconds:0.#} s")}"),
+                $"{e.Computer}: {(e.Error.Length > 0 ? e.Error : $"{e.Path}, {Size(e.Bytes)} in {e.Duration.TotalSeconds:0.#} s")}"
+                + (e.ResumedFrom > 0 ? $", resumed at {Size(e.ResumedFrom)}{(e.Attempt > 1 ? $" (attempt {e.Attempt})" : "")}" : "")),
             SessionFinished e => ($"session {e.SessionId}", "finished",
                 $"{e.Outcome}: {e.Succeeded} succeeded, {e.Failed} failed, {e.Skipped} skipped"),
             OperationRecorded e => Operation(e),
