@@ -139,6 +139,16 @@ public sealed class OperationsAuditTests : IAsyncLifetime
             .Should().Equal("import started", "imported", "image file deletion started", "image file deleted",
                 "image file deletion started", "image file deletion refused");
 
+        // ogctl audit --repo repo1: the repository's imports and deletions (not the cluster operations, not other repositories').
+        var output = new StringWriter();
+        var env = new OgActors.Ctl.Api.CtlEnvironment(_ => null, _data, output, new StringWriter(), Interactive: false);
+        (await OgActors.Ctl.CtlApp.RunAsync(["audit", "--repo", "repo1", "--api", _coordinator.ApiUrl.ToString(), "--token", AdminToken],
+            env, OgActors.Ctl.CtlApp.Palettes)).Should().Be(0, output.ToString());
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Where(l => l.Contains("  repository repo1: ")).Should().HaveCount(5, output.ToString());
+        lines.Should().Contain(l => l.Contains("bob  repository repo1: imported — ")).And.Contain(l => l.Contains("admin  repository repo1: image file deleted — "));
+        lines.Should().NotContain(l => l.Contains("cluster member"));
+
         var ledger = _coordinator.App.Services.GetRequiredService<ActorRegistry>().Get<OperationLedger>();
         var view = await ledger.Ask<OperationLedgerView>(new GetOperations(), TimeSpan.FromSeconds(20));
         view.Recorded.Should().Be(12);
