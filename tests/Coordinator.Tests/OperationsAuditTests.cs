@@ -155,6 +155,63 @@ public sealed class OperationsAuditTests : IAsyncLifetime
         view.UnderWay.Should().BeEmpty("every started operation ended");
     }
 
+    [Fact]
+    public async Task Downing_the_unreachable_coordinator_that_hosts_the_ledger_is_done_at_once_and_recorded_once_the_ledger_moved()
+    {
+        // A is the oldest coordinator, so it hosts the ledger singleton; it dies without leaving (its ActorSystem terminates
+        // without the coordinated shutdown). B is left; its split-brain resolver waits long enough that only the operator downs A
+        // (and its singletons take over 2 s after A is removed, the down-removal margin, instead of after that long wait).
+        var a = await CoordinatorNode.StartAsync(OgConfiguration.Build(NodeRole.Coordinator, null, $$"""
+            og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_data, "a"))}} }
+            og.cluster.seed-nodes = []
+            og.coordinator.api { url = "http://127.0.0.1:0", token = "{{AdminToken}}" }
+            akka.coordinated-shutdown.run-by-actor-system-terminate = off
+            akka.cluster.run-coordinated-shutdown-when-down = off
+            akka.cluster.split-brain-resolver.stable-after = 300s
+            """, "akka.loglevel = ERROR"), CoordinatorModules.Default);
+        try
+        {
+            await LedgerUpAsync(a);
+            _coordinator = await CoordinatorNode.StartAsync(OgConfiguration.Build(NodeRole.Coordinator, null, $$"""
+                og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_data, "b"))}} }
+                og.cluster.seed-nodes = [{{Quote(a.Cluster.SelfAddress.ToString())}}]
+                og.coordinator.api { url = "http://127.0.0.1:0", token = "{{AdminToken}}", operators { alice = "alice-token-0123456789" } }
+                akka.cluster.split-brain-resolver.stable-after = 300s
+                akka.cluster.down-removal-margin = 2s
+                """, "akka.loglevel = ERROR"), CoordinatorModules.Default);
+            await _coordinator.WaitUntilUpAsync(TimeSpan.FromSeconds(60));
+            await LedgerUpAsync(_coordinator);
+            var dead = a.Cluster.SelfAddress;
+            await a.System.Terminate();
+
+            using var alice = Api(_coordinator, "alice-token-0123456789");
+            await Until(async () => (await alice.GetStringAsync("api/cluster")).Contains("\"unreachable\""), TimeSpan.FromSeconds(60));
+            var down = await alice.PostAsJsonAsync("api/cluster/down", new { address = dead.ToString() });
+            var body = await down.Content.ReadAsStringAsync();
+            down.StatusCode.Should().Be(HttpStatusCode.Accepted, "downing the unreachable member is what un-wedges the cluster: " + body);
+            body.Should().Contain("The audit records it once it is reachable again.");
+
+            JsonElement[] downed = [];
+            await Until(async () =>
+            {
+                downed = [.. (await alice.GetFromJsonAsync<JsonElement[]>("api/audit"))!.Where(e => S(e, "action") == "downed")];
+                return downed.Length > 0;
+            }, TimeSpan.FromSeconds(90), async () =>
+            {
+                return $"cluster: {await alice.GetStringAsync("api/cluster")}; audit: {await alice.GetStringAsync("api/audit")}";
+            });
+            downed.Should().ContainSingle();
+            By(downed[0]).Should().Be("alice");
+            S(downed[0], "subject").Should().Be($"cluster member {dead}");
+            // Recorded once: by the first ask (delivered once the singleton moved) or by the late retry, which then says so.
+            S(downed[0], "details").Should().StartWith($"{dead} (coordinator): {dead} was marked down.");
+        }
+        finally
+        {
+            try { await a.DisposeAsync(); } catch (Exception) { /* its ActorSystem is already gone */ }
+        }
+    }
+
     /// <summary>The ledger singleton answers once the coordinator is an Up member (operations before that are refused with 503).</summary>
     private static async Task LedgerUpAsync(CoordinatorNode coordinator)
     {
@@ -187,13 +244,15 @@ public sealed class OperationsAuditTests : IAsyncLifetime
         process.ExitCode.Should().Be(0, $"{tool} {string.Join(' ', args)}: {error}");
     }
 
-    private static async Task Until(Func<Task<bool>> condition)
+    private static async Task Until(Func<Task<bool>> condition, TimeSpan? within = null, Func<Task<string>>? explain = null)
     {
-        for (var i = 0; i < 300; i++)
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
         {
             if (await condition()) return;
-            await Task.Delay(100);
+            await Task.Delay(200);
         }
-        throw new TimeoutException("The condition did not come true in 30 s.");
+        throw new TimeoutException($"The condition did not come true in {(within ?? TimeSpan.FromSeconds(30)).TotalSeconds} s."
+            + (explain is null ? "" : " " + await explain()));
     }
 }

@@ -71,17 +71,34 @@ public static class ClusterApi
         if (member is null)
             return await Refuse(StatusCodes.Status404NotFound, given, $"{given}{forced}",
                 $"No cluster member has the address '{given}'; see 'ogctl cluster show'.");
+        var state = cluster.State;
         var target = member.Address.ToString();
         var details = $"{target} ({string.Join(", ", member.Roles.OrderBy(r => r))}{forced})";
-        if (!body!.Force && refusal(cluster.State, member) is { } why)
+        if (!body!.Force && refusal(state, member) is { } why)
             return await Refuse(StatusCodes.Status409Conflict, target, details, why);
         var sentence = $"{member.Address} {done}.";
-        if (await ledger.EndAsync(new RecordOperation(id, kind, target, details, OperationOutcome.Done, sentence, by)) is { } unrecorded)
-            return ApiError.Result(StatusCodes.Status503ServiceUnavailable,
-                $"The cluster was not changed: the audit could not record the {OperationLedgerState.Describe(kind)} ({unrecorded}).");
+        var step = new RecordOperation(id, kind, target, details, OperationOutcome.Done, sentence, by);
+        // Downing an unreachable member must not wait long for the audit: the ledger singleton may live on that very member,
+        // and downing it is what moves the singleton here (and the split-brain resolver does not wait). It is done, and
+        // recorded as soon as the ledger answers again.
+        var downingUnreachable = kind == OperationKind.ClusterDown && state.Unreachable.Any(m => m.Address.Equals(member.Address));
+        if (await ledger.EndAsync(step, downingUnreachable ? UnreachableRecordTimeout : null) is { } unrecorded)
+        {
+            if (!downingUnreachable)
+                return ApiError.Result(StatusCodes.Status503ServiceUnavailable,
+                    $"The cluster was not changed: the audit could not record the {OperationLedgerState.Describe(kind)} ({unrecorded}).");
+            act(cluster, member.Address);
+            _ = ledger.RecordEventuallyAsync(step with { Sentence = sentence + " Recorded late: the audit was unreachable when it was done." },
+                TimeSpan.FromMinutes(5));
+            return Results.Json(new { address = target, message = $"{sentence} The audit records it once it is reachable again." },
+                statusCode: StatusCodes.Status202Accepted);
+        }
         act(cluster, member.Address);
         return Results.Json(new { address = target, message = sentence }, statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>How long downing an unreachable member waits for the audit before it is done anyway (and recorded late).</summary>
+    public static readonly TimeSpan UnreachableRecordTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>A member by its full address, or by host:port.</summary>
     private static Member? Find(Akka.Cluster.Cluster cluster, string address) =>

@@ -20,12 +20,12 @@ public sealed class OperationRecorder(IActorRef? ledger)
     public static string NewId() => Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Records one step; null once it is in the journal, else the sentence why it is not.</summary>
-    public async Task<string?> RecordAsync(RecordOperation step)
+    public async Task<string?> RecordAsync(RecordOperation step, TimeSpan? timeout = null)
     {
         if (ledger is null) return null;
         try
         {
-            return await ledger.Ask<object>(step, RecordTimeout) switch
+            return await ledger.Ask<object>(step, timeout ?? RecordTimeout) switch
             {
                 Accepted => null,
                 Refused r => r.Reason,
@@ -45,5 +45,22 @@ public sealed class OperationRecorder(IActorRef? ledger)
             : null;
 
     /// <summary>Records how an operation ended (its failure to record is logged by the caller, never hidden behind a success).</summary>
-    public Task<string?> EndAsync(RecordOperation step) => RecordAsync(step);
+    public Task<string?> EndAsync(RecordOperation step, TimeSpan? timeout = null) => RecordAsync(step, timeout);
+
+    /// <summary>
+    /// Records <paramref name="step"/> again and again until it is in the journal or <paramref name="within"/> passed; for an
+    /// operation that had to be done before it could be recorded (downing the unreachable coordinator that hosts the ledger
+    /// singleton: the singleton then moves, and the step lands). A step found already recorded counts as recorded.
+    /// </summary>
+    public async Task<bool> RecordEventuallyAsync(RecordOperation step, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var why = await RecordAsync(step);
+            if (why is null || why.EndsWith("has already ended.", StringComparison.Ordinal)) return true;
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
 }

@@ -35,4 +35,5 @@ public sealed record OperationRecorded(
 
 /// <summary>The ledger's state as the API sees it: operations started and not ended, the latest steps, and how many it holds.</summary>
 [Manifest("ops.view")]
-public sealed record OperationLedgerView(IReadOnlyList<OperationRecorded> UnderWay, IReadOnlyList<OperationRecorded> Latest, long Recorded);
+public sealed record OperationLedgerView(IReadOnlyList<OperationRecorded> UnderWay, IReadOnlyList<OperationRecorded> Latest, long Recorded)
+    : IOgMessage;
