@@ -60,7 +60,8 @@ public static class ClusterApi
         var given = body?.Address?.Trim() ?? "";
         async Task<IResult> Refuse(int status, string target, string details, string why)
         {
-            await ledger.EndAsync(new RecordOperation(id, kind, target, details, OperationOutcome.Refused, why, by));
+            // nothing was done: the refusal does not keep the operator waiting long for the audit
+            await ledger.EndAsync(new RecordOperation(id, kind, target, details, OperationOutcome.Refused, why, by), RefusalRecordTimeout);
             return ApiError.Result(status, why);
         }
         var forced = body?.Force == true ? ", forced" : "";
@@ -96,6 +97,9 @@ public static class ClusterApi
         act(cluster, member.Address);
         return Results.Json(new { address = target, message = sentence }, statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>How long a refusal waits for the audit to record it.</summary>
+    public static readonly TimeSpan RefusalRecordTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>How long downing an unreachable member waits for the audit before it is done anyway (and recorded late).</summary>
     public static readonly TimeSpan UnreachableRecordTimeout = TimeSpan.FromSeconds(2);
