@@ -88,6 +88,7 @@ public sealed class OperationsAuditTests : IAsyncLifetime
         imported.StatusCode.Should().Be(HttpStatusCode.OK, await imported.Content.ReadAsStringAsync());
         var missing = Path.Combine(_data, "nowhere", "x.img");
         (await bob.PostAsJsonAsync("api/images/import", new { path = missing })).StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await bob.PostAsJsonAsync("api/images/import", new { path = " " })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
 
         // File deletions: the repository that holds it (found by the API), then again: it has none.
         await Until(async () => (await admin.GetStringAsync("api/repositories/repo1/images")).Contains("\"Ready\""));
@@ -119,6 +120,8 @@ public sealed class OperationsAuditTests : IAsyncLifetime
             ("bob", "repository repo1", "imported"),
             ("bob", "repositories", "import started"),
             ("bob", "repositories", "import refused"),
+            ("bob", "repositories", "import started"),
+            ("bob", "repositories", "import refused"),
             ("admin", "repository repo1", "image file deletion started"),
             ("admin", "repository repo1", "image file deleted"),
             ("admin", "repository repo1", "image file deletion started"),
@@ -128,9 +131,10 @@ public sealed class OperationsAuditTests : IAsyncLifetime
         S(all[2], "details").Should().Be("10.9.9.9:4053, forced: No cluster member has the address '10.9.9.9:4053'; see 'ogctl cluster show'.");
         S(all[4], "details").Should().StartWith($"{image} as win: Imported win (PARTCLONE:LZOP:EXTFS:");
         S(all[6], "details").Should().Be($"{missing}: {missing} does not exist on this repository node.");
-        S(all[8], "details").Should().Be("win.img, kept as .ant: Deleted win.img (kept as the previous version, .ant).");
-        S(all[10], "details").Should().Be("win.img, kept as .ant: Repository repo1 has no image win.");
-        S(all[11], "details").Should().Be($"{repositoryAddress} (repository): {repositoryAddress} is leaving the cluster.");
+        S(all[8], "details").Should().Be("(no path): Say which path to import.");
+        S(all[10], "details").Should().Be("win.img, kept as .ant: Deleted win.img (kept as the previous version, .ant).");
+        S(all[12], "details").Should().Be("win.img, kept as .ant: Repository repo1 has no image win.");
+        S(all[13], "details").Should().Be($"{repositoryAddress} (repository): {repositoryAddress} is leaving the cluster.");
 
         // The image filter finds its import and its deletions (beside the file linked / unlinked the repository announced).
         var byImage = (await again.GetFromJsonAsync<JsonElement[]>("api/audit?image=win"))!;
@@ -151,7 +155,7 @@ public sealed class OperationsAuditTests : IAsyncLifetime
 
         var ledger = _coordinator.App.Services.GetRequiredService<ActorRegistry>().Get<OperationLedger>();
         var view = await ledger.Ask<OperationLedgerView>(new GetOperations(), TimeSpan.FromSeconds(20));
-        view.Recorded.Should().Be(12);
+        view.Recorded.Should().Be(14);
         view.UnderWay.Should().BeEmpty("every started operation ended");
     }
 

@@ -66,7 +66,7 @@ public static class RepositoryApi
             var step = new RecordOperation(OperationRecorder.NewId(), OperationKind.ImageImport, path.Length == 0 ? "(no path)" : path, details,
                 OperationOutcome.Started, "", DomainApi.Identity(http), request.Repo?.Trim() ?? "", name is null ? null : [name]);
             return await Audited(OperationRecorder.From(actors), step,
-                path.Length == 0 ? new Refused("Say which path to import.") : null,
+                path.Length == 0 ? new Refused("Say which path to import.") : null, CommandTimeout,
                 () => registry.ActorRef.Ask<object>(new ImportImageInto(request.Repo, new ImportImage(path, name, folder)), CommandTimeout),
                 r => r is ImportCompleted c
                     ? (c.Repository, [.. c.Images.Select(i => i.CanonicalName)],
@@ -88,7 +88,7 @@ public static class RepositoryApi
             var step = new RecordOperation(OperationRecorder.NewId(), OperationKind.ImageFileDeletion, file,
                 $"{file}.img{(command.Purge ? ", purged" : ", kept as .ant")}", OperationOutcome.Started, "", DomainApi.Identity(http),
                 repo?.Trim() ?? "", [name]);
-            return await Audited(OperationRecorder.From(actors), step, null,
+            return await Audited(OperationRecorder.From(actors), step, null, QueryTimeout,
                 () => registry.ActorRef.Ask<object>(new DeleteImageIn(repo, command), QueryTimeout),
                 _ => (step.Repository, step.Images ?? [], $"Deleted {file}.img{(command.Purge ? " and its sidecars" : " (kept as the previous version, .ant)")}."));
         });
@@ -100,15 +100,17 @@ public static class RepositoryApi
     /// recorded nothing is done: 503), then done, refused or failed with its sentence. The operation is awaited to its real end
     /// even when the operator's request goes away, so the audit says how it ended.
     /// </summary>
-    private static async Task<IResult> Audited(OperationRecorder ledger, RecordOperation step, Refused? refusedAtOnce,
+    private static async Task<IResult> Audited(OperationRecorder ledger, RecordOperation step, Refused? badRequest, TimeSpan timeout,
         Func<Task<object>> operation, Func<object, (string Repository, IReadOnlyList<string> Images, string Sentence)> done)
     {
         if (await ledger.StartAsync(step) is { } unrecorded) return Error(StatusCodes.Status503ServiceUnavailable, unrecorded);
         object reply;
-        try { reply = refusedAtOnce ?? await operation(); }
+        try { reply = badRequest ?? await operation(); }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {
-            reply = new Status.Failure(new TimeoutException($"The repository did not answer within {CommandTimeout.TotalMinutes:0} minutes."));
+            reply = new Status.Failure(new TimeoutException(timeout >= TimeSpan.FromMinutes(1)
+                ? $"The repository did not answer within {timeout.TotalMinutes:0} minutes."
+                : $"The repository did not answer within {timeout.TotalSeconds:0} seconds."));
         }
         var end = reply switch
         {
@@ -119,8 +121,10 @@ public static class RepositoryApi
                     Images = [.. images] }
                 : step,
         };
+        // Should the end not be recorded (the journal failed meanwhile), the ledger keeps the operation under way: the audit
+        // shows it started and never claims an end it does not know.
         await ledger.EndAsync(end);
-        return Reply(reply, r => r);
+        return badRequest is not null ? Error(StatusCodes.Status400BadRequest, badRequest.Reason) : Reply(reply, r => r);
     }
 
     private static IResult Reply(object reply, Func<object, object> body) => reply switch

@@ -44,7 +44,7 @@ public sealed class OperationRecorder(IActorRef? ledger)
             ? $"Nothing was done: the audit could not record the {OperationLedgerState.Describe(step.Kind)} ({why})."
             : null;
 
-    /// <summary>Records how an operation ended (its failure to record is logged by the caller, never hidden behind a success).</summary>
+    /// <summary>Records how an operation ended; null when recorded, else why not (a started operation then stays under way in the ledger).</summary>
     public Task<string?> EndAsync(RecordOperation step, TimeSpan? timeout = null) => RecordAsync(step, timeout);
 
     /// <summary>
