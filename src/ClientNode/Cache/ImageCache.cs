@@ -7,7 +7,8 @@ namespace OgActors.ClientNode.Cache;
 /// A computer's image cache: a directory (in production the mounted CACHE partition) with a configured capacity,
 /// bounded by the real free space of the disk under it. It holds whole images (<c>NAME.img</c> with its
 /// <c>.sum</c>/<c>.full.sum</c>) and, while one is being fetched, its partial copy <c>NAME.img.part</c>, which is
-/// never taken for an image and from which an interrupted download resumes.
+/// never taken for an image and from which an interrupted download resumes; beside it <c>NAME.img.part.full.sum</c> (the version
+/// it is of) and <c>NAME.img.part.job</c> (the job it belongs to and its attempts' time, <see cref="Cache.PartialAttempts"/>).
 /// </summary>
 public sealed class ImageCache
 {
@@ -111,7 +112,26 @@ public sealed class ImageCache
     {
         File.Delete(PartialPath(name));
         File.Delete(PartialVersionPath(name));
+        File.Delete(PartialAttemptsPath(name));
     }
+
+    /// <summary>The file recording which job the partial copy of <paramref name="name"/> belongs to and what its attempts cost (<see cref="Cache.PartialAttempts"/>).</summary>
+    public string PartialAttemptsPath(string name) => PartialPath(name) + ".job";
+
+    /// <summary>The job and attempts of the partial copy of <paramref name="name"/>, or null when none is recorded.</summary>
+    public PartialAttempts? PartialAttempts(string name) =>
+        File.Exists(PartialAttemptsPath(name)) ? Cache.PartialAttempts.Parse(File.ReadAllText(PartialAttemptsPath(name))) : null;
+
+    /// <summary>Records <paramref name="attempts"/> beside the partial copy (written whole, then renamed: a kill never leaves half a record).</summary>
+    public void WritePartialAttempts(string name, PartialAttempts attempts)
+    {
+        var path = PartialAttemptsPath(name);
+        File.WriteAllText(path + ".tmp", attempts.Format());
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>Starts the accounting of one attempt of <paramref name="job"/> (SESSION/COMPUTER) at the partial copy of <paramref name="name"/>, resumed from <paramref name="resumedFrom"/> bytes.</summary>
+    public AttemptTracker BeginAttempt(string name, string job, long resumedFrom) => new(this, name, job, resumedFrom);
 
     /// <summary>
     /// Turns a complete partial copy into the cached image: hashes it in one pass, refuses it (and deletes it) when
@@ -158,6 +178,7 @@ public sealed class ImageCache
         await File.WriteAllTextAsync(image + SidecarWriter.FullSumExtension, fullMd5 + "\n", cancellationToken);
         File.Move(partial, image);
         File.Delete(PartialVersionPath(name));
+        File.Delete(PartialAttemptsPath(name));
         return new CachedImage(name, image, size, tailMd5, fullMd5);
     }
 }

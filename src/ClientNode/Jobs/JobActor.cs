@@ -26,7 +26,9 @@ namespace OgActors.ClientNode.Jobs;
 public sealed class JobActor : ReceiveActor, IWithTimers
 {
     private sealed record Progressed(TransferProgress Progress) : INoSerializationVerificationNeeded;
-    private sealed record WorkDone(long Bytes, string Note, RestoredContent? Restored = null) : INoSerializationVerificationNeeded;
+    /// <param name="Earlier">What this job's earlier attempts at a resumed download fetched and took (added to this attempt's).</param>
+    private sealed record WorkDone(long Bytes, string Note, RestoredContent? Restored = null, Resumed? Earlier = null) : INoSerializationVerificationNeeded;
+    private sealed record Resumed(long From, long Bytes, TimeSpan Duration, int Attempt);
     private sealed record WorkFailed(Exception Cause) : INoSerializationVerificationNeeded;
     private sealed record Prechecked(PartitionImageInfo? Format) : INoSerializationVerificationNeeded;
     private sealed record PrecheckFailed(Exception Cause) : INoSerializationVerificationNeeded;
@@ -53,7 +55,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<WorkDone>(done =>
         {
             if (done.Note.Length > 0) _reason = $"{_reason} {done.Note}";
-            Finish(JobOutcome.Succeeded, done.Bytes, "", done.Restored);
+            Finish(JobOutcome.Succeeded, done.Bytes, "", done.Restored, done.Earlier);
         });
         // A PipelineRefusedException is by definition a refusal before anything was written (e.g. the direct path's size check).
         Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, Sentence(failure.Cause),
@@ -167,7 +169,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// <summary>The unicast work of a path (also the multicast's catch-up).</summary>
     private void Work(CacheDecision decision, CacheCheckActor.Checked check, ITransferPath transfer)
     {
-        var request = new TransferRequest(Spec with { Method = transfer.Method }, check.Image, _repository!);
+        var request = new TransferRequest(Spec with { Method = transfer.Method }, check.Image, _repository!, $"{_job.SessionId}/{_job.Computer}");
         var cache = _settings.Cache;
         Run(async (progress, ct) =>
         {
@@ -207,13 +209,15 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                         TargetCheck.EnsureFits(format, _device!, Spec.Image);
                     }
                     var update = await transfer.UpdateCacheAsync(request, cache!, progress, ct);
-                    var note = update.ResumedFrom > 0
-                        ? $"Resumed at {CachePolicy.Size(update.ResumedFrom)}; fetched {CachePolicy.Size(update.BytesFetched)}; full sum verified."
-                        : $"Fetched {CachePolicy.Size(update.BytesFetched)}; full sum verified.";
-                    if (decision.Path != CachePath.UpdateCacheThenRestore) return new WorkDone(update.BytesFetched, note);
+                    var note = update.ResumedFrom == 0 ? $"Fetched {CachePolicy.Size(update.BytesFetched)}; full sum verified."
+                        : update.Attempt > 1
+                            ? $"Resumed at {CachePolicy.Size(update.ResumedFrom)} (attempt {update.Attempt}: {CachePolicy.Size(update.EarlierBytes)} fetched before, {CachePolicy.Size(update.BytesFetched)} now); full sum verified."
+                            : $"Resumed at {CachePolicy.Size(update.ResumedFrom)} from a partial copy an earlier session left; fetched {CachePolicy.Size(update.BytesFetched)}; full sum verified.";
+                    var earlier = update.ResumedFrom > 0 ? new Resumed(update.ResumedFrom, update.EarlierBytes, update.EarlierDuration, update.Attempt) : null;
+                    if (decision.Path != CachePath.UpdateCacheThenRestore) return new WorkDone(update.BytesFetched, note, Earlier: earlier);
                     _writing = true;
                     await RestorePipeline.RestoreFileAsync(update.Image.Path, _device!, progress, ct);
-                    return new WorkDone(update.BytesFetched, note, Restored(update.Image.FullSum));
+                    return new WorkDone(update.BytesFetched, note, Restored(update.Image.FullSum), earlier);
             }
         });
     }
@@ -373,10 +377,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Task.Run(() => work(progress, token), token).PipeTo(Self, failure: e => new WorkFailed(e));
     }
 
-    private void Finish(JobOutcome outcome, long bytes, string error, RestoredContent? restored = null)
+    /// <summary>Reports the end; a resumed download's bytes and time add up all attempts of this job (<paramref name="earlier"/>).</summary>
+    private void Finish(JobOutcome outcome, long bytes, string error, RestoredContent? restored = null, Resumed? earlier = null)
     {
         Context.Parent.Tell(new JobFinished(_job.SessionId, _job.Computer, outcome, _path,
-            outcome == JobOutcome.Failed && _reason.Length == 0 ? error : _reason, bytes, _clock.Elapsed, outcome == JobOutcome.Failed ? error : "", restored));
+            outcome == JobOutcome.Failed && _reason.Length == 0 ? error : _reason, bytes + (earlier?.Bytes ?? 0),
+            _clock.Elapsed + (earlier?.Duration ?? TimeSpan.Zero), outcome == JobOutcome.Failed ? error : "", restored,
+            earlier?.From ?? 0, earlier?.Attempt ?? 1));
         Context.Stop(Self);
     }
 

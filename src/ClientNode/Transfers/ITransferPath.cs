@@ -25,10 +25,15 @@ public interface ITransferPath
 }
 
 /// <summary>One image to move: the job that asks for it, what the repository says of it, and the repository itself.</summary>
-public sealed record TransferRequest(JobSpec Spec, RepositoryImageFacts Image, RepositoryClient Repository);
+/// <param name="Job">The job it is for (SESSION/COMPUTER): a partial copy resumed by the same job counts its earlier attempts.</param>
+public sealed record TransferRequest(JobSpec Spec, RepositoryImageFacts Image, RepositoryClient Repository, string Job = "");
 
 /// <summary>
 /// What a cache update did: the committed image, the offset the download resumed from (0 = from the start), and the
 /// bytes actually fetched over the network this time.
 /// </summary>
-public sealed record CacheUpdateResult(CachedImage Image, long ResumedFrom, long BytesFetched, TimeSpan Elapsed);
+/// <para><paramref name="EarlierBytes"/> / <paramref name="EarlierDuration"/>: what this job's earlier attempts at the same partial
+/// copy fetched and took (0 when it is the first, or when another job left the partial copy); <paramref name="Attempt"/>: this
+/// attempt's number.</para>
+public sealed record CacheUpdateResult(CachedImage Image, long ResumedFrom, long BytesFetched, TimeSpan Elapsed,
+    long EarlierBytes = 0, TimeSpan EarlierDuration = default, int Attempt = 1);

@@ -15,7 +15,8 @@ namespace OgActors.ClientNode.Transfers;
 /// job cancelled, the computer killed) is resumed with <c>Range</c> from its length, on condition that the repository still
 /// has the same version (<c>If-Range</c> = its full MD5; otherwise the whole new file comes and the partial copy is
 /// overwritten). The copy is hashed as it is written (a resumed copy's kept part read once first), refused unless its MD5
-/// is the repository's <c>.full.sum</c>, and only then renamed to <c>NAME.img</c> with its own sums.</para>
+/// is the repository's <c>.full.sum</c>, and only then renamed to <c>NAME.img</c> with its own sums. The job's earlier attempts at the same partial copy (same session, same
+/// computer) are accounted by <see cref="AttemptTracker"/>: their bytes and time add up into the job's.</para>
 /// <para>Direct restore: the GET's body is the restore pipeline's input (decompressor → restore tool), no temporary file;
 /// the pipeline refuses before writing when the partition is smaller than the image needs.</para>
 /// </summary>
@@ -39,10 +40,12 @@ public sealed class UnicastTransfer : ITransferPath
             resumedFrom = 0;
         }
         var meter = new ProgressMeter(progress, image.SizeBytes, resumedFrom);
+        var attempt = cache.BeginAttempt(image.Name, request.Job, resumedFrom); // this job's earlier attempts' bytes and time
         long fetched = 0;
         IncrementalHash? md5 = null;
 
         if (resumedFrom < image.SizeBytes)
+        try
         {
             var response = await request.Repository.GetImageAsync(image.Name, resumedFrom, image.FullSum, cancellationToken);
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
@@ -51,12 +54,13 @@ public sealed class UnicastTransfer : ITransferPath
                 response.Dispose();
                 cache.BeginPartial(image.Name, image.FullSum);
                 resumedFrom = 0;
+                attempt.StartedOver();
                 response = await request.Repository.GetImageAsync(image.Name, 0, image.FullSum, cancellationToken);
             }
             using (response)
             {
                 // 200 instead of 206: the repository's copy changed (If-Range failed) or it ignored the range: take it whole.
-                if (response.StatusCode == HttpStatusCode.OK) resumedFrom = 0;
+                if (response.StatusCode == HttpStatusCode.OK && resumedFrom > 0) { resumedFrom = 0; attempt.StartedOver(); }
                 await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
                 await using var file = new FileStream(partial, resumedFrom > 0 ? FileMode.Open : FileMode.Create, FileAccess.ReadWrite,
                     FileShare.Read, 1, FileOptions.Asynchronous);
@@ -80,6 +84,7 @@ public sealed class UnicastTransfer : ITransferPath
                     md5.AppendData(buffer, 0, read);
                     fetched += read;
                     meter.Report(resumedFrom + fetched);
+                    attempt.Checkpoint(meter.Elapsed);
                 }
                 await file.FlushAsync(cancellationToken);
                 if (file.Length != image.SizeBytes)
@@ -87,13 +92,14 @@ public sealed class UnicastTransfer : ITransferPath
                         $"The download of {image.Name} from repository {request.Repository.Repository} broke off at {file.Length} of {image.SizeBytes} bytes; it resumes from there next time.");
             }
         }
+        finally { attempt.Checkpoint(meter.Elapsed, force: true); } // however this attempt ends, its time is the job's
         meter.Report(image.SizeBytes, force: true);
         CachedImage committed;
         using (md5)
             committed = md5 is null
                 ? await cache.CommitAsync(image.Name, image.FullSum, cancellationToken) // nothing was left to fetch: one read of the copy
                 : await cache.CommitHashedAsync(image.Name, image.FullSum, Convert.ToHexStringLower(md5.GetHashAndReset()), cancellationToken);
-        return new CacheUpdateResult(committed, resumedFrom, fetched, meter.Elapsed);
+        return new CacheUpdateResult(committed, resumedFrom, fetched, meter.Elapsed, attempt.EarlierBytes, attempt.EarlierDuration, attempt.Attempt);
     }
 
     public async Task<RestoreResult> RestoreDirectAsync(TransferRequest request, string targetPartition,

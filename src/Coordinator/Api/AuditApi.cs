@@ -9,14 +9,14 @@ using OgActors.Coordinator.Domain;
 namespace OgActors.Coordinator.Api;
 
 /// <summary>
-/// The audit palette: <c>GET /audit?image=&amp;classroom=&amp;computer=&amp;since=</c> replays the journal as a timeline
+/// The audit palette: <c>GET /audit?image=&amp;classroom=&amp;computer=&amp;repo=&amp;since=</c> replays the journal as a timeline
 /// (JSON array); with <c>follow=true</c> it streams the timeline and then every new event live (NDJSON).
 /// </summary>
 public static class AuditApi
 {
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapGet("/audit", async (CoordinatorDomain d, HttpContext http, string? image, string? classroom, string? computer, string? since,
-            bool? follow) =>
+            bool? follow, string? repo) =>
         {
             DateTimeOffset? from = null;
             if (!string.IsNullOrEmpty(since))
@@ -26,7 +26,7 @@ public static class AuditApi
                 { await DomainApi.Error(400, $"The time '{since}' is not a date and time such as 2026-11-24T17:00:00Z.").ExecuteAsync(http); return; }
                 from = parsed;
             }
-            var filter = new AuditFilter(NullIfEmpty(image), NullIfEmpty(classroom), NullIfEmpty(computer), from);
+            var filter = new AuditFilter(NullIfEmpty(image), NullIfEmpty(classroom), NullIfEmpty(computer), from, NullIfEmpty(repo));
             if (follow != true)
             {
                 await Results.Json(await d.Audit.ReplayAsync(filter, http.RequestAborted), DomainApi.Json).ExecuteAsync(http);

@@ -33,13 +33,41 @@ public static class AuditDescriber
                 $"{e.Plan.Kind} {(e.Plan.Image.Length > 0 ? e.Plan.Image + " " : "")}by {e.Plan.Method.ToString().ToLowerInvariant()} on {e.Plan.Targets.Count} computer(s)"),
             ComputerJobStarted e => ($"session {e.SessionId}", "job started", $"{e.Computer}: {e.Path} ({e.Reason})"),
             ComputerJobFinished e => ($"session {e.SessionId}", $"job {e.Outcome.ToString().ToLowerInvariant()}",
-                $"{e.Computer}: {(e.Error.Length > 0 ? e.Error : $"{e.Path}, {Size(e.Bytes)} in {e.Duration.TotalSeconds:0.#} s")}"),
+                $"{e.Computer}: {(e.Error.Length > 0 ? e.Error : $"{e.Path}, {Size(e.Bytes)} in {e.Duration.TotalSeconds:0.#} s")}"
+                + (e.ResumedFrom > 0 ? $", resumed at {Size(e.ResumedFrom)}{(e.Attempt > 1 ? $" (attempt {e.Attempt})" : "")}" : "")),
             SessionFinished e => ($"session {e.SessionId}", "finished",
                 $"{e.Outcome}: {e.Succeeded} succeeded, {e.Failed} failed, {e.Skipped} skipped"),
+            OperationRecorded e => Operation(e),
             _ => (evt.GetType().Name, "changed", ""),
         };
         return new AuditEntry(offset, evt.At, evt.By, subject, action, details, AuditTags.Of(evt));
     }
+
+    /// <summary>An operator's operation: its subject (the member, the repository), what became of it, and the outcome's sentence.</summary>
+    private static (string Subject, string Action, string Details) Operation(OperationRecorded e)
+    {
+        var subject = e.Kind is OperationKind.ClusterLeave or OperationKind.ClusterDown
+            ? $"cluster member {e.Target}"
+            : e.Repository.Length > 0 ? $"repository {e.Repository}" : "repositories";
+        var action = (e.Kind, e.Outcome) switch
+        {
+            (OperationKind.ClusterLeave, OperationOutcome.Done) => "asked to leave",
+            (OperationKind.ClusterDown, OperationOutcome.Done) => "downed",
+            (OperationKind.ImageImport, OperationOutcome.Done) => "imported",
+            (OperationKind.ImageFileDeletion, OperationOutcome.Done) => "image file deleted",
+            (var kind, var outcome) => $"{Verb(kind)} {outcome.ToString().ToLowerInvariant()}",
+        };
+        var details = e.Sentence.Length == 0 ? e.Details : $"{e.Details}: {e.Sentence}";
+        return (subject, action, details);
+    }
+
+    private static string Verb(OperationKind kind) => kind switch
+    {
+        OperationKind.ClusterLeave => "leave",
+        OperationKind.ClusterDown => "down",
+        OperationKind.ImageImport => "import",
+        _ => "image file deletion",
+    };
 
     public static string Size(long bytes) => bytes switch
     {

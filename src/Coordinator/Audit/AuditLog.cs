@@ -9,13 +9,16 @@ using OgActors.Messages.Audit;
 namespace OgActors.Coordinator.Audit;
 
 /// <summary>What an operator asks of the audit timeline; every filter is optional.</summary>
-public sealed record AuditFilter(string? Image = null, string? Classroom = null, string? Computer = null, DateTimeOffset? Since = null)
+/// <param name="Repository">Only what concerns this repository (its imports and file deletions).</param>
+public sealed record AuditFilter(string? Image = null, string? Classroom = null, string? Computer = null, DateTimeOffset? Since = null,
+    string? Repository = null)
 {
     public IReadOnlyList<string> Tags =>
     [
         .. Image is null ? Array.Empty<string>() : [AuditTags.Image(Image)],
         .. Classroom is null ? Array.Empty<string>() : [AuditTags.Classroom(Classroom)],
         .. Computer is null ? Array.Empty<string>() : [AuditTags.Computer(Computer)],
+        .. Repository is null ? Array.Empty<string>() : [AuditTags.Repository(Repository)],
     ];
 
     public bool Matches(AuditEntry e) => Tags.All(e.Tags.Contains) && (Since is null || e.At >= Since);

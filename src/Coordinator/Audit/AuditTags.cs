@@ -5,7 +5,7 @@ using OgActors.Messages.Sessions;
 
 namespace OgActors.Coordinator.Audit;
 
-/// <summary>The journal tags of an audited event: "audit" plus what it concerns (classroom:, image:, computer:, session:).</summary>
+/// <summary>The journal tags of an audited event: "audit" plus what it concerns (classroom:, image:, computer:, session:, repository:, operations).</summary>
 public static class AuditTags
 {
     public const string All = "audit";
@@ -14,6 +14,10 @@ public static class AuditTags
     public static string Image(string canonical) => "image:" + canonical;
     public static string Computer(string name) => "computer:" + name.ToLowerInvariant();
     public static string Session(string id) => "session:" + id;
+    public static string Repository(string name) => "repository:" + name.ToLowerInvariant();
+
+    /// <summary>The tag of every operator operation (cluster leave/down, imports, file deletions) of the operations ledger.</summary>
+    public const string Operations = "operations";
 
     public static IReadOnlyList<string> Of(IAuditedEvent evt)
     {
@@ -36,6 +40,11 @@ public static class AuditTags
             case ComputerJobStarted e: tags.Add(Session(e.SessionId)); tags.Add(Computer(e.Computer)); break;
             case ComputerJobFinished e: tags.Add(Session(e.SessionId)); tags.Add(Computer(e.Computer)); break;
             case ISessionEvent e: tags.Add(Session(e.SessionId)); break;
+            case OperationRecorded e:
+                tags.Add(Operations);
+                if (e.Repository.Length > 0) tags.Add(Repository(e.Repository));
+                tags.AddRange(e.Images.Select(Image));
+                break;
         }
         return tags;
     }

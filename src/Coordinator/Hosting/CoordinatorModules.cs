@@ -1,6 +1,7 @@
 using OgActors.Coordinator.Api;
 using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Domain;
+using OgActors.Coordinator.Operations;
 using OgActors.Coordinator.Repositories;
 
 namespace OgActors.Coordinator.Hosting;
@@ -14,6 +15,7 @@ public static class CoordinatorModules
     public static IReadOnlyList<ICoordinatorModule> Default =>
     [
         new ClusterApiModule(),
+        new OperationLedgerModule(),
         new ComputerRegistryModule(),
         new RepositoryRegistryModule(),
         new CoordinatorDomainModule(), // which jobs a computer runs is what its agent announces (JobDispatcher)

@@ -176,7 +176,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         _acknowledged.Add(m.Computer);
         var by = decidedBy ?? $"computer:{job.Computer}";
         PersistAsync(new ComputerJobFinished(_id, job.Computer, m.Outcome, m.Path, m.Reason, m.Bytes, m.Duration, m.Error, by,
-            DateTimeOffset.UtcNow, m.Restored), e =>
+            DateTimeOffset.UtcNow, m.Restored, m.ResumedFrom, m.Attempt), e =>
         {
             _finishing.Remove(e.Computer);
             _state.Apply(e);

@@ -76,7 +76,7 @@ public sealed class SessionState
                     },
                     Path = e.Path.Length > 0 ? e.Path : j.Path, Reason = e.Reason.Length > 0 ? e.Reason : j.Reason,
                     Bytes = e.Bytes, Duration = e.Duration, Error = e.Error, Waiting = "", Eta = null, BytesPerSecond = 0,
-                    FinishedAt = e.At,
+                    FinishedAt = e.At, ResumedFrom = e.ResumedFrom, Attempt = e.Attempt,
                 });
                 _offline.Remove(e.Computer);
                 if (e.Outcome == JobOutcome.Cancelled) CancelledBy ??= e.By;

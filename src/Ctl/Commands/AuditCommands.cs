@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace OgActors.Ctl.Commands;
 
 /// <summary>
-/// <c>ogctl audit [--image N] [--classroom C] [--computer PC] [--since T] [--follow]</c>: the journal replayed as a timeline
+/// <c>ogctl audit [--image N] [--classroom C] [--computer PC] [--repo R] [--since T] [--follow]</c>: the journal replayed as a timeline
 /// (who, when, what); <c>--follow</c> keeps streaming new events until Ctrl-C.
 /// </summary>
 public static class AuditCommands
@@ -19,9 +19,10 @@ public static class AuditCommands
         var image = new Option<string?>("--image") { Description = "only what concerns this image" };
         var classroom = new Option<string?>("--classroom") { Description = "only what concerns this classroom" };
         var computer = new Option<string?>("--computer") { Description = "only what concerns this computer" };
+        var repo = new Option<string?>("--repo") { Description = "only what concerns this repository (imports, file deletions)" };
         var since = new Option<string?>("--since") { Description = "from this time on (e.g. 2026-11-24T17:00Z, or 2h / 30m / 1d ago)" };
         var follow = new Option<bool>("--follow") { Description = "keep streaming new events live (Ctrl-C to stop)" };
-        var audit = new Command("audit", "the audit timeline: every change, who made it and when") { image, classroom, computer, since, follow };
+        var audit = new Command("audit", "the audit timeline: every change, who made it and when") { image, classroom, computer, repo, since, follow };
         ctx.Action(audit, async (parse, api, ct) =>
         {
             var query = new List<string>();
@@ -29,6 +30,7 @@ public static class AuditCommands
             Add("image", parse.GetValue(image));
             Add("classroom", parse.GetValue(classroom));
             Add("computer", parse.GetValue(computer));
+            Add("repo", parse.GetValue(repo));
             Add("since", Since(parse.GetValue(since)));
             var json = ctx.WantsJson(parse);
             if (parse.GetValue(follow))

@@ -52,10 +52,14 @@ public sealed record JobProgress(
     : IJobMessage, ISessionMessage;
 
 /// <summary>Agent (or dispatcher, for a job that cannot run) → session: the job ended. Resent until acknowledged.</summary>
+/// <param name="Bytes">Bytes this job transferred, over all its attempts (a resumed download counts what its earlier attempts fetched).</param>
+/// <param name="Duration">The job's time, over all its attempts.</param>
+/// <param name="ResumedFrom">The offset a download resumed from (0 = not resumed).</param>
+/// <param name="Attempt">Which attempt of this job (same session, same computer) ended it: 1 = the first.</param>
 [Manifest("job.finished")]
 public sealed record JobFinished(
     string SessionId, string Computer, JobOutcome Outcome, string Path, string Reason, long Bytes,
-    TimeSpan Duration, string Error, RestoredContent? Restored = null) : IJobMessage, ISessionMessage;
+    TimeSpan Duration, string Error, RestoredContent? Restored = null, long ResumedFrom = 0, int Attempt = 1) : IJobMessage, ISessionMessage;
 
 /// <summary>
 /// What a restore actually put on the partition: the full MD5 of the image bytes restored, the revision when the computer

@@ -24,7 +24,8 @@ public sealed record ComputerJobStarted(
 [Manifest("session.job-finished")]
 public sealed record ComputerJobFinished(
     string SessionId, string Computer, JobOutcome Outcome, string Path, string Reason, long Bytes,
-    TimeSpan Duration, string Error, string By, DateTimeOffset At, RestoredContent? Restored = null) : ISessionEvent;
+    TimeSpan Duration, string Error, string By, DateTimeOffset At, RestoredContent? Restored = null,
+    long ResumedFrom = 0, int Attempt = 1) : ISessionEvent;
 
 [Manifest("session.finished")]
 public sealed record SessionFinished(

@@ -139,25 +139,10 @@ public sealed class JobRunnerTests : RepositoryTestBase
         await PublishAsync(image, "ubuntu");
         var size = new FileInfo(image).Length;
         var cacheDir = Path.Combine(Scratch, "pc03-cache");
-
-        // The computer's first life: its own ActorSystem, a slow link; it dies (the system is terminated) mid-download.
-        var firstLife = ActorSystem.Create("pc03", SystemConfig.WithFallback(Sys.Settings.Config).WithFallback(
-            Akka.Configuration.ConfigurationFactory.ParseString("akka.actor.provider = local")));
-        try
-        {
-            using var slow = new HttpClient(new SlowLink(8 << 20)) { Timeout = Timeout.InfiniteTimeSpan };
-            var pc03 = ComputerSettings("pc03", 512, slow, cacheDir);
-            var session = CreateTestProbe(firstLife);
-            firstLife.ActorOf(JobRunnerActor.Props(pc03)).Tell(UnicastJob("s1", "pc03", SessionKind.DeployImage, "ubuntu", session.Ref), session.Ref);
-            session.FishForMessage<JobProgress>(m => m is JobProgress p && p.Bytes > size / 3, Long);
-        }
-        finally
-        {
-            await firstLife.Terminate();
-        }
-        var cache = new ImageCache(cacheDir, 512L << 20);
-        var partial = cache.PartialBytes("ubuntu");
-        partial.Should().BeGreaterThan(size / 3).And.BeLessThan(size);
+        var (cache, partial, first) = await KilledMidDownloadAsync("pc03", "s1", cacheDir, size);
+        first.Should().NotBeNull("the killed attempt recorded whose partial copy it is and the time it took");
+        first!.Job.Should().Be("s1/pc03");
+        first.Duration.Should().BePositive();
 
         // Restarted: the session sends the same RunJob again; the download resumes from the partial copy.
         var restarted = ComputerSettings("pc03", 512, cacheDir: cacheDir);
@@ -167,9 +152,64 @@ public sealed class JobRunnerTests : RepositoryTestBase
         again.ExpectMsg<JobStarted>(Long).Reason.Should().Contain("partly in the cache");
         var finished = Finished(again);
         finished.Outcome.Should().Be(JobOutcome.Succeeded, finished.Error);
-        finished.Bytes.Should().BeLessThan(size - partial + 1).And.BeGreaterThan(0);
-        finished.Reason.Should().Contain("Resumed at").And.Contain("full sum verified");
+        // The job's bytes and time add up both attempts: what the killed one fetched (kept in the cache) and the rest.
+        finished.Bytes.Should().Be(size);
+        finished.ResumedFrom.Should().Be(partial);
+        finished.Attempt.Should().Be(2);
+        finished.Duration.Should().BeGreaterThan(first.Duration);
+        finished.Reason.Should().Contain("Resumed at").And.Contain("(attempt 2: ").And.Contain("full sum verified");
+        File.Exists(cache.PartialAttemptsPath("ubuntu")).Should().BeFalse("the record goes with the partial copy once it is committed");
         Tools.Md5(cache.ImagePath("ubuntu")).Should().Be(Tools.Md5(image));
         Tools.CheckExt4AndReadFiles(restarted.Partitions[1], Scratch).Should().BeEquivalentTo(await TestImages.SourceFilesAsync(1));
+    }
+
+    [Fact]
+    public async Task Another_session_resuming_a_partial_copy_counts_only_the_bytes_it_fetched()
+    {
+        var (_, image) = await TestImages.Ext4Async(1);
+        await PublishAsync(image, "ubuntu");
+        var size = new FileInfo(image).Length;
+        var cacheDir = Path.Combine(Scratch, "pc06-cache");
+        var (_, partial, _) = await KilledMidDownloadAsync("pc06", "s1", cacheDir, size);
+
+        var later = CreateTestProbe();
+        Sys.ActorOf(JobRunnerActor.Props(ComputerSettings("pc06", 512, cacheDir: cacheDir)))
+            .Tell(UnicastJob("s2", "pc06", SessionKind.UpdateCache, "ubuntu", later.Ref), later.Ref);
+        var finished = later.FishForMessage<JobFinished>(m => m is JobFinished { SessionId: "s2" }, Long);
+        finished.Outcome.Should().Be(JobOutcome.Succeeded, finished.Error);
+        finished.Bytes.Should().Be(size - partial, "the bytes session s1 left in the cache were not transferred by s2");
+        finished.ResumedFrom.Should().Be(partial);
+        finished.Attempt.Should().Be(1);
+        finished.Reason.Should().Contain("from a partial copy an earlier session left");
+    }
+
+    /// <summary>A computer's first life, in its own ActorSystem on a slow link, terminated mid-download of image ubuntu.</summary>
+    private async Task<(ImageCache Cache, long Partial, PartialAttempts? Recorded)> KilledMidDownloadAsync(string computer, string session,
+        string cacheDir, long size)
+    {
+        var firstLife = ActorSystem.Create(computer, SystemConfig.WithFallback(Sys.Settings.Config).WithFallback(
+            Akka.Configuration.ConfigurationFactory.ParseString("akka.actor.provider = local")));
+        try
+        {
+            using var slow = new HttpClient(new SlowLink(8 << 20)) { Timeout = Timeout.InfiniteTimeSpan };
+            var settings = ComputerSettings(computer, 512, slow, cacheDir);
+            var probe = CreateTestProbe(firstLife);
+            firstLife.ActorOf(JobRunnerActor.Props(settings)).Tell(UnicastJob(session, computer, SessionKind.DeployImage, "ubuntu", probe.Ref), probe.Ref);
+            probe.FishForMessage<JobProgress>(m => m is JobProgress p && p.Bytes > size / 3, Long);
+        }
+        finally
+        {
+            await firstLife.Terminate();
+        }
+        var cache = new ImageCache(cacheDir, 512L << 20);
+        // The cancelled download ends on its own thread: wait until the partial copy stops growing and its time is recorded.
+        long partial = -1;
+        for (var i = 0; i < 100 && (partial != cache.PartialBytes("ubuntu") || cache.PartialAttempts("ubuntu") is not { Duration.Ticks: > 0 }); i++)
+        {
+            partial = cache.PartialBytes("ubuntu");
+            await Task.Delay(300);
+        }
+        partial.Should().BeGreaterThan(size / 3).And.BeLessThan(size);
+        return (cache, partial, cache.PartialAttempts("ubuntu"));
     }
 }
