@@ -85,7 +85,10 @@ public sealed class ProfileReaderActor : ReceiveActor
         if (_running.TryGetValue(key, out var running) && running.Job.FullSum.Equals(f.FullSum, StringComparison.OrdinalIgnoreCase)) return;
         if (_queue.Any(j => j.Key == key && j.FullSum.Equals(f.FullSum, StringComparison.OrdinalIgnoreCase))) return;
         Forget(key, deleteSidecar: false);
-        var job = new Job(key, f.FullSum.ToLowerInvariant(), new FileStamp(f.Size, f.ModifiedAt));
+        // The file's whole identity now (size, mtime, ctime, inode): a read whose file was rewritten meanwhile is dropped.
+        var announced = new ImageFiles(_repository.ImagesDirectory, key);
+        if (FileStamp.Of(announced.Image) is not { } stamp || stamp.Size != f.Size) return; // already changed: its own announcement follows
+        var job = new Job(key, f.FullSum.ToLowerInvariant(), stamp);
         _queue.AddLast(job);
         Publish(new ImageProfileProgress(_repository.Name, key.Name, key.Folder, job.FullSum, "queued", 0, "", DateTimeOffset.UtcNow));
         StartMore();
