@@ -38,7 +38,7 @@ public sealed record LabOptions
     public IReadOnlyList<INodeModule>? RepositoryModules { get; init; }
 
     /// <summary>Extra actors for every client node.</summary>
-    public IReadOnlyList<Action<AkkaConfigurationBuilder, IServiceProvider>> ClientConfigurators { get; init; } = [JobRunnerSetup.Configurator()];
+    public IReadOnlyList<Action<AkkaConfigurationBuilder, IServiceProvider>> ClientConfigurators { get; init; } = [JobRunnerSetup.Configurator(announce: true)];
 
     /// <summary>How long the lab may take to be ready (cluster up, every computer registered).</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);

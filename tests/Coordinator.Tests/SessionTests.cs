@@ -22,7 +22,7 @@ public sealed class SessionTests
     private static readonly string[] RestoreKinds = [JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast)];
 
     /// <summary>What this release's client announces (unicast only; a client with udpcast adds the multicast kinds).</summary>
-    private static readonly string[] UnicastKinds = [.. JobKinds.ThisRelease];
+    private static readonly string[] UnicastKinds = [.. JobKinds.Unicast];
 
     private static SessionRequest Restore(params string[] computers) =>
         new(SessionKind.Restore, Computers: computers, Image: "win11", Partition: 1, Method: TransferMethod.Unicast);

@@ -17,7 +17,7 @@ namespace OgActors.Coordinator.Sessions;
 /// "not available yet", with a sentence naming the kind it lacks. An <see cref="AgentAvailable"/> with no job kinds (the
 /// computer registry's presence, through <see cref="AgentPresenceBridge"/>) says where the agent is, not what it runs.
 /// A computer whose runner has not announced anything (yet, or at all: a client node started without announcing) gets the
-/// jobs every runner runs, <see cref="JobKinds.ThisRelease"/> (what a runner announces by default); a job of any other kind
+/// jobs every runner runs, <see cref="JobKinds.Unicast"/>; a job of any other kind
 /// waits for its announcement (as offline, so the offline limit applies) rather than failing on a guess.</para>
 /// Its state is not persisted: after a restart, sessions send their unfinished jobs again and rebuild it, and the
 /// runners' periodic announcements bring back what each computer runs.
@@ -123,7 +123,7 @@ public sealed class JobDispatcher : ReceiveActor
     }
 
     /// <summary>What every job runner runs (its default announcement): what a computer whose runner has not announced gets.</summary>
-    private static readonly IReadOnlySet<string> EveryRunnerRuns = JobKinds.ThisRelease.ToHashSet(StringComparer.OrdinalIgnoreCase);
+    private static readonly IReadOnlySet<string> EveryRunnerRuns = JobKinds.Unicast.ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The computer's runner has announced nothing, and the job is not of a kind every runner runs.</summary>
     private bool MustAwaitAnnouncement(RunJob job) =>

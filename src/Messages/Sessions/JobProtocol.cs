@@ -119,17 +119,20 @@ public static class JobKinds
         Of(SessionKind.UpdateCache, TransferMethod.Multicast),
     ];
 
-    /// <summary>
-    /// The job kinds a client node of this release runs (unicast; multicast when udpcast is installed, see Multicast — declared first, as static initialisers run in order): what its job runner announces and what the
-    /// coordinator lets sessions dispatch. Anything else fails per computer with "not available yet".
-    /// </summary>
-    public static IReadOnlyList<string> ThisRelease { get; } =
+    /// <summary>The unicast job kinds: every client node runs them (HTTP needs no extra tool), so a computer whose runner has not announced yet gets these.</summary>
+    public static IReadOnlyList<string> Unicast { get; } =
     [
         Of(SessionKind.CreateImage, TransferMethod.Unicast),
         Of(SessionKind.Restore, TransferMethod.Unicast),
         Of(SessionKind.DeployImage, TransferMethod.Unicast),
         Of(SessionKind.UpdateCache, TransferMethod.Unicast),
-        .. Multicast,
     ];
+
+    /// <summary>
+    /// Every job kind a client node of this release can run (unicast always; multicast when udpcast is installed): its job
+    /// runner announces the subset its tools allow, and the coordinator dispatches on that announcement. Anything else
+    /// fails per computer with "not available yet". (Declared after Unicast and Multicast: static initialisers run in order.)
+    /// </summary>
+    public static IReadOnlyList<string> ThisRelease { get; } = [.. Unicast, .. Multicast];
 
 }
