@@ -199,7 +199,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                     _writing = true;
                     var direct = await (_settings.TransferFor(TransferMethod.Unicast) ?? new UnicastTransfer())
                         .RestoreDirectAsync(request with { Spec = Spec with { Method = TransferMethod.Unicast } }, _device!, progress, ct);
-                    return new WorkDone(direct.ImageBytes, "", Restored(check.Image.FullSum));
+                    return new WorkDone(direct.ImageBytes, "", Restored(direct.StreamedFullSum)); // what streamed, proven equal to the full sum
                 default: // UpdateCacheOnly, UpdateCacheThenRestore
                     if (decision.Path == CachePath.UpdateCacheThenRestore)
                     {

@@ -5,6 +5,7 @@ using OgActors.Imaging.Compression;
 using OgActors.Imaging.Inspection;
 using OgActors.Imaging.Pipelines;
 using OgActors.Imaging.Progress;
+using OgActors.Imaging.Streams;
 using OgActors.Messages.Sessions;
 
 namespace OgActors.ClientNode.Transfers;
@@ -114,6 +115,19 @@ public sealed class UnicastTransfer : ITransferPath
         var format = ImageInspector.InspectHead(head, image.SizeBytes) with { StoredSize = image.SizeBytes };
         TargetCheck.EnsureFits(format, targetPartition, image.Name);
         await using var whole = new PrefixedStream(head, body, leaveOpen: true);
-        return await RestorePipeline.RestoreAsync(whole, format, targetPartition, progress, cancellationToken);
+        // Every byte fed to the tools is hashed: the partition holds the image only if what streamed is its full sum
+        // (a link or proxy that alters bytes, or a file changed under an open response, is caught even when the tools
+        // cannot notice, e.g. a raw image).
+        var hashed = new HashingReadStream(whole, image.SizeBytes);
+        var restored = await RestorePipeline.RestoreAsync(hashed, format, targetPartition, progress, cancellationToken);
+        await hashed.DrainAsync(cancellationToken); // a restore tool may stop before the image's last bytes
+        if (hashed.Count != image.SizeBytes)
+            throw new StreamedContentException(
+                $"The repository's response for {image.Name} ended at {hashed.Count} of {image.SizeBytes} bytes; the partition's content is unknown.");
+        var sum = hashed.Md5Hex();
+        if (!string.Equals(sum, image.FullSum, StringComparison.OrdinalIgnoreCase))
+            throw new StreamedContentException(
+                $"The bytes streamed for {image.Name} have MD5 {sum}, not the image's full sum {image.FullSum.ToLowerInvariant()}; the partition's content is unknown.");
+        return restored with { StreamedFullSum = sum };
     }
 }

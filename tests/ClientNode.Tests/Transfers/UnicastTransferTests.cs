@@ -101,6 +101,29 @@ public sealed class UnicastTransferTests : RepositoryTestBase
     }
 
     [Fact]
+    public async Task A_direct_restore_whose_streamed_bytes_are_not_the_full_sum_fails_even_when_the_tools_cannot_notice()
+    {
+        // A raw image (the ext4 partition itself): neither dd nor any decompressor checks its bytes, only our hash can.
+        var (partition, _) = await TestImages.Ext4Async(1);
+        await PublishAsync(partition, "rawfs");
+        var facts = await Repository.DescribeAsync("rawfs");
+        var target = TestImages.TargetPartition(Scratch, "pc03-p1");
+
+        using (var faulty = new HttpClient(new FlippingLink(new FileInfo(partition).Length / 2)) { Timeout = Timeout.InfiniteTimeSpan })
+        {
+            var repository = new RepositoryClient(faulty, RepositoryName, BaseUrl);
+            var restore = () => _unicast.RestoreDirectAsync(new TransferRequest(Spec(SessionKind.Restore, "rawfs"), facts, repository), target, null, CancellationToken.None);
+            (await restore.Should().ThrowAsync<StreamedContentException>())
+                .Which.Message.Should().Contain("not the image's full sum").And.Contain("content is unknown");
+        }
+
+        // Over a sound link the same restore succeeds and reports the sum of what it streamed.
+        var sound = await _unicast.RestoreDirectAsync(new TransferRequest(Spec(SessionKind.Restore, "rawfs"), facts, Repository), target, null, CancellationToken.None);
+        sound.StreamedFullSum.Should().Be(Tools.Md5(partition));
+        Tools.CheckExt4AndReadFiles(target, Scratch).Should().BeEquivalentTo(await TestImages.SourceFilesAsync(1));
+    }
+
+    [Fact]
     public async Task A_target_smaller_than_the_image_needs_is_refused_before_anything_is_written()
     {
         var (_, image) = await TestImages.Ext4Async(1);
