@@ -25,6 +25,15 @@ public sealed class DeployJourneyTests : IDisposable
         stdout.Should().Contain("PARTCLONE:LZOP:EXTFS:131072", "the incorporated image's info line is shown");
         stdout.Should().Contain("| pc02").And.Contain("| pc03").And.Contain("| pc04").And.Contain("every computer restored the image intact");
 
+        // The software profile the repository read from the captured image (pc01's partition carries this machine's
+        // os-release and dpkg database): the OS and exactly as many packages as dpkg-query lists here.
+        var installed = Process.Start(new ProcessStartInfo("dpkg-query", ["-W", "-f", "${binary:Package}\\n"]) { RedirectStandardOutput = true })!;
+        var packages = (await installed.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        await installed.WaitForExitAsync();
+        var osName = File.ReadLines("/etc/os-release").First(l => l.StartsWith("PRETTY_NAME=")).Split('=', 2)[1].Trim('"');
+        stdout.Should().MatchRegex($@"profile: [^\n]*{System.Text.RegularExpressions.Regex.Escape(osName.Split(' ')[0])}[^\n]*, {packages} packages",
+            "the journey prints the image's profile line");
+
         // What it recorded.
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_data, "journey.json")));
         var root = report.RootElement;
