@@ -1,5 +1,3 @@
-using OgActors.Imaging.Streams;
-
 namespace OgActors.ClientNode.Tests.Support;
 
 /// <summary>
@@ -7,39 +5,19 @@ namespace OgActors.ClientNode.Tests.Support;
 /// <paramref name="bytesPerSecond"/>, in small reads, so a test can interrupt a transfer in the middle. The server and the
 /// bytes are real; only the pace changes.
 /// </summary>
-public sealed class SlowLink(long bytesPerSecond) : DelegatingHandler(new SocketsHttpHandler())
+public sealed class SlowLink(long bytesPerSecond) : ImageBodyLink
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var response = await base.SendAsync(request, cancellationToken);
-        if (request.Method != HttpMethod.Get || response.Content.Headers.ContentType?.MediaType != "application/octet-stream") return response;
-        var inner = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var slow = new StreamContent(new SlowStream(inner, bytesPerSecond));
-        foreach (var header in response.Content.Headers) slow.Headers.TryAddWithoutValidation(header.Key, header.Value);
-        response.Content = slow;
-        return response;
-    }
+    protected override Stream Alter(Stream body) => new SlowStream(body, bytesPerSecond);
 
-    private sealed class SlowStream(Stream inner, long bytesPerSecond) : ReadOnlyStream
+    private sealed class SlowStream(Stream inner, long bytesPerSecond) : BodyStream(inner)
     {
         private const int Chunk = 64 * 1024;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var read = await inner.ReadAsync(buffer[..Math.Min(buffer.Length, Chunk)], cancellationToken);
+            var read = await Inner.ReadAsync(buffer[..Math.Min(buffer.Length, Chunk)], cancellationToken);
             await Task.Delay(TimeSpan.FromSeconds((double)read / bytesPerSecond), cancellationToken);
             return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }
