@@ -141,17 +141,76 @@ public sealed class MulticastClassroomTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_coordinator_restart_during_the_transfer_does_not_stop_it_and_the_session_records_every_outcome()
+    {
+        var model = await ModelAsync();
+        // 10 Mbit/s links: the 30 MB stream takes about 25 s; the coordinator is restarted in the middle of it.
+        await using var lab = RealProcess.Start(_lab, ["lab", "--virtual", "--computers", "3", "--link-mbit", "10", "--data", _data]);
+        try
+        {
+            var manifest = await ManifestAsync(lab);
+            using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
+            var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token;
+            await DefineAsync(api, manifest, model, new() { ["aula1"] = ["pc01", "pc02", "pc03"] }, cancel);
+
+            var id = await api.PostAsync("sessions", new
+            {
+                kind = "UpdateCache", classrooms = new[] { "aula1" }, image = Image, method = "Multicast", maxWaitSeconds = 60,
+            }, cancel);
+            var session = await api.SessionAsync(id!, cancel);
+            while (session.Jobs.Any(j => j.Bytes < 2 * MiB))
+            {
+                session.Outcome.Should().BeNull("the transfer is still going when the coordinator restarts");
+                await Task.Delay(100, cancel);
+                session = await api.SessionAsync(id!, cancel);
+            }
+
+            // SIGTERM the coordinator, wait until it is gone, start it again with the same command line in the servers' namespace.
+            var old = manifest.Network!.CoordinatorPid;
+            var command = File.ReadAllText($"/proc/{old}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            using (var term = Process.Start("kill", $"-TERM {old}")!) term.WaitForExit();
+            var watch = Stopwatch.StartNew();
+            while (Directory.Exists($"/proc/{old}") && watch.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100, cancel);
+            Directory.Exists($"/proc/{old}").Should().BeFalse("the coordinator stopped");
+            var restart = OgActors.Lab.Virtual.NamespacedProcess.Start(manifest.Network.ServerNamespace, command, Path.Combine(_data, "logs", "coordinator-2.log"));
+            restart.Should().BePositive();
+
+            // The transfer goes on; once the new coordinator answers, the session (recovered from its journal) ends with every outcome.
+            session = await UntilDoneAsync(api, id!, cancel, tolerateRestart: true);
+            var jobs = session.Jobs.ToDictionary(j => j.Computer);
+            var detail = string.Join("\n", session.Jobs.Select(j => $"{j.Computer} {j.Status} [{j.Path}] {j.Reason} {j.Error}"));
+            session.Outcome.Should().Be(SessionOutcome.Succeeded, detail);
+            foreach (var pc in new[] { "pc01", "pc02", "pc03" })
+            {
+                jobs[pc].Status.Should().Be(JobStatus.Succeeded, detail);
+                jobs[pc].Path.Should().Be("multicast → cache", "the restart did not stop the multicast: " + detail);
+                Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(Md5(model), $"{pc}'s cache holds the image");
+            }
+
+            (await lab.StopAsync(TimeSpan.FromSeconds(90))).Should().Be(0, lab.Output);
+            NamespacesOf(manifest.Network.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
+        }
+        finally
+        {
+            if (!lab.HasExited) await lab.StopAsync(TimeSpan.FromSeconds(90));
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
-    private static async Task<SessionView> UntilDoneAsync(OperatorApi api, string id, CancellationToken cancel)
+    private static async Task<SessionView> UntilDoneAsync(OperatorApi api, string id, CancellationToken cancel, bool tolerateRestart = false)
     {
-        var session = await api.SessionAsync(id, cancel);
-        while (session.Outcome is null)
+        while (true)
         {
+            try
+            {
+                var session = await api.SessionAsync(id, cancel);
+                if (session.Outcome is not null) return session;
+            }
+            catch (Exception e) when (tolerateRestart && e is JourneyException or HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested) { }
             await Task.Delay(500, cancel);
-            session = await api.SessionAsync(id, cancel);
         }
-        return session;
     }
 
     /// <summary>Drops the model into the repository, defines the classrooms over the lab's computers and the image, waits for the link.</summary>
