@@ -175,6 +175,7 @@ public sealed class MulticastClassroomTests : IDisposable
             Directory.Exists($"/proc/{old}").Should().BeFalse("the coordinator stopped");
             var restart = OgActors.Lab.Virtual.NamespacedProcess.Start(manifest.Network.ServerNamespace, command, Path.Combine(_data, "logs", "coordinator-2.log"));
             restart.Should().BePositive();
+            var restartedAt = DateTimeOffset.UtcNow;
 
             // The transfer goes on; once the new coordinator answers, the session (recovered from its journal) ends with every outcome.
             session = await UntilDoneAsync(api, id!, cancel, tolerateRestart: true);
@@ -185,9 +186,13 @@ public sealed class MulticastClassroomTests : IDisposable
             {
                 jobs[pc].Status.Should().Be(JobStatus.Succeeded, detail);
                 jobs[pc].Path.Should().Be("multicast → cache", "the restart did not stop the multicast: " + detail);
+                jobs[pc].FinishedAt.Should().BeAfter(restartedAt, $"{pc}'s outcome was recorded by the recovered session: " + detail);
                 Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(Md5(model), $"{pc}'s cache holds the image");
             }
 
+            var transfer = session.Multicast.Should().ContainSingle("the sender's reports reach the recovered session").Subject;
+            transfer.Members.Should().Equal("pc01", "pc02", "pc03");
+            transfer.Dropped.Should().BeEmpty();
             (await lab.StopAsync(TimeSpan.FromSeconds(90))).Should().Be(0, lab.Output);
             NamespacesOf(manifest.Network.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
         }
