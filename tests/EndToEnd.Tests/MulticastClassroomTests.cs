@@ -98,6 +98,17 @@ public sealed class MulticastClassroomTests : IDisposable
 
             var off = await RealProcess.RunAsync(_lab, ["power", "off", "pc03", "--data", _data]);
             off.Exit.Should().Be(0, off.Err);
+            // Wait until the coordinator knows pc03 is off (within 10 s), so that its job waits for it instead of being sent into the void.
+            var ogctl = RealProcess.Binary("OgActors.Ctl", "ogctl");
+            var env = new Dictionary<string, string> { ["OG_LAB"] = _data, ["OG_API"] = "", ["OG_TOKEN"] = "" };
+            var noticed = Stopwatch.StartNew();
+            while (noticed.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                var list = await RealProcess.RunAsync(ogctl, ["computer", "list", "--json"], env);
+                if (list.Exit == 0 && JsonDocument.Parse(list.Out).RootElement.EnumerateArray()
+                        .Any(c => c.GetProperty("name").GetString() == "pc03" && !c.GetProperty("online").GetBoolean())) break;
+                await Task.Delay(250, cancel);
+            }
             var id = await api.PostAsync("sessions", new
             {
                 kind = "UpdateCache", classrooms = new[] { "aula1" }, image = Image, method = "Multicast", waitForComputers = 2,
