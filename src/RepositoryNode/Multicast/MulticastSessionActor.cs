@@ -165,5 +165,7 @@ public sealed class MulticastSessionActor : ReceiveActor, IWithTimers
     private void Missed(string computer, string reason) =>
         _members.GetValueOrDefault(computer)?.Tell(new MulticastMissed(_state.SessionId, computer, reason));
 
-    private void Report() => _first.Session.Tell(_state.Status(_settings.Repository, _senderRate, _senderBytes));
+    // By path, not by the ref the first join carried: after a coordinator restart that ref names the old incarnation's
+    // session region (a dead letter), while the path reaches the restarted one, so the recovered session gets the reports.
+    private void Report() => Context.ActorSelection(_first.Session.Path).Tell(_state.Status(_settings.Repository, _senderRate, _senderBytes));
 }
