@@ -3,6 +3,7 @@ using OgActors.ClientNode.Cache;
 using OgActors.Imaging.Inspection;
 using OgActors.Imaging.Pipelines;
 using OgActors.Imaging.Progress;
+using OgActors.Imaging.Streams;
 
 namespace OgActors.ClientNode.Transfers;
 
@@ -64,7 +65,7 @@ public sealed class MulticastReceiver : IDisposable
         await CheckIdentityAsync(cancellationToken);
         var meter = new ProgressMeter(progress, image.SizeBytes);
         cache.BeginPartial(image.Name, image.FullSum);
-        var body = new CountingHashStream(_process.Output, _request.Expected.Size, n => meter.Report(n));
+        var body = new HashingReadStream(_process.Output, _request.Expected.Size, n => meter.Report(n));
         await using (var file = new FileStream(cache.PartialPath(image.Name), FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous))
         {
             await Cancellable(() => body.CopyToAsync(file, 1 << 20, cancellationToken), cancellationToken);
@@ -85,7 +86,7 @@ public sealed class MulticastReceiver : IDisposable
     {
         await CheckIdentityAsync(cancellationToken);
         TargetCheck.EnsureFits(format, target, _request.Expected.Image);
-        var body = new CountingHashStream(_process.Output, _request.Expected.Size, null);
+        var body = new HashingReadStream(_process.Output, _request.Expected.Size, null);
         writing();
         RestoreResult result;
         try
@@ -126,7 +127,7 @@ public sealed class MulticastReceiver : IDisposable
     }
 
     /// <summary>Reads what is left (a restore tool may stop before the end), then checks the length and the full MD5.</summary>
-    private async Task EnsureWholeAsync(CountingHashStream body, bool written, CancellationToken cancellationToken)
+    private async Task EnsureWholeAsync(HashingReadStream body, bool written, CancellationToken cancellationToken)
     {
         await Cancellable(() => body.CopyToAsync(Stream.Null, 1 << 20, cancellationToken), cancellationToken);
         var expected = _request.Expected;
@@ -160,35 +161,4 @@ public sealed class MulticastReceiver : IDisposable
     }
 
     public void Dispose() => _process.Dispose();
-
-    /// <summary>A read-only view of at most <c>limit</c> bytes of a stream, hashing (MD5) and counting what passes.</summary>
-    private sealed class CountingHashStream(Stream inner, long limit, Action<long>? counted) : Stream
-    {
-        private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        public long Count { get; private set; }
-        public string Md5Hex() => Convert.ToHexStringLower(_md5.GetHashAndReset());
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var room = (int)Math.Min(buffer.Length, limit - Count);
-            if (room <= 0) return 0;
-            var n = await inner.ReadAsync(buffer[..room], cancellationToken);
-            if (n > 0) { _md5.AppendData(buffer.Span[..n]); Count += n; counted?.Invoke(Count); }
-            return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => Count; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
