@@ -30,7 +30,7 @@ public sealed class MulticastClassroomTests : IDisposable
         await using var lab = RealProcess.Start(_lab, ["lab", "--virtual", "--computers", "4", "--link-mbit", "50", "--data", _data]);
         try
         {
-            var manifest = await ManifestAsync(lab);
+            var manifest = await VirtualLabProbe.ManifestAsync(lab, _data);
             using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
             var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token;
             await DefineAsync(api, manifest, model, new() { ["aula1"] = ["pc01", "pc02"], ["aula2"] = ["pc03", "pc04"] }, cancel);
@@ -72,10 +72,10 @@ public sealed class MulticastClassroomTests : IDisposable
             a.StartedAt!.Value.Should().BeBefore(b.EndedAt!.Value, $"the two transfers overlap: {a.StartedAt}–{a.EndedAt} and {b.StartedAt}–{b.EndedAt}");
             b.StartedAt!.Value.Should().BeBefore(a.EndedAt!.Value, $"the two transfers overlap: {a.StartedAt}–{a.EndedAt} and {b.StartedAt}–{b.EndedAt}");
             foreach (var pc in new[] { "pc01", "pc02", "pc03", "pc04" })
-                Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(Md5(model), $"{pc}'s cache holds the image");
+                VirtualLabProbe.Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(VirtualLabProbe.Md5(model), $"{pc}'s cache holds the image");
 
             (await lab.StopAsync(TimeSpan.FromSeconds(90))).Should().Be(0, lab.Output);
-            NamespacesOf(manifest.Network!.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
+            VirtualLabProbe.NamespacesOf(manifest.Network!.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
         }
         finally
         {
@@ -91,7 +91,7 @@ public sealed class MulticastClassroomTests : IDisposable
         await using var lab = RealProcess.Start(_lab, ["lab", "--virtual", "--computers", "3", "--link-mbit", "10", "--data", _data]);
         try
         {
-            var manifest = await ManifestAsync(lab);
+            var manifest = await VirtualLabProbe.ManifestAsync(lab, _data);
             using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
             var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token;
             await DefineAsync(api, manifest, model, new() { ["aula1"] = ["pc01", "pc02", "pc03"] }, cancel);
@@ -141,10 +141,10 @@ public sealed class MulticastClassroomTests : IDisposable
             transfer.Late.Should().Equal("pc03");
             transfer.Note.Should().Contain("2 of 2 computers joined");
             foreach (var pc in new[] { "pc01", "pc02", "pc03" })
-                Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(Md5(model), $"{pc}'s cache holds the image");
+                VirtualLabProbe.Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(VirtualLabProbe.Md5(model), $"{pc}'s cache holds the image");
 
             (await lab.StopAsync(TimeSpan.FromSeconds(90))).Should().Be(0, lab.Output);
-            NamespacesOf(manifest.Network!.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
+            VirtualLabProbe.NamespacesOf(manifest.Network!.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
         }
         finally
         {
@@ -160,7 +160,7 @@ public sealed class MulticastClassroomTests : IDisposable
         await using var lab = RealProcess.Start(_lab, ["lab", "--virtual", "--computers", "3", "--link-mbit", "10", "--data", _data]);
         try
         {
-            var manifest = await ManifestAsync(lab);
+            var manifest = await VirtualLabProbe.ManifestAsync(lab, _data);
             using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
             var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token;
             await DefineAsync(api, manifest, model, new() { ["aula1"] = ["pc01", "pc02", "pc03"] }, cancel);
@@ -198,14 +198,14 @@ public sealed class MulticastClassroomTests : IDisposable
                 jobs[pc].Status.Should().Be(JobStatus.Succeeded, detail);
                 jobs[pc].Path.Should().Be("multicast → cache", "the restart did not stop the multicast: " + detail);
                 jobs[pc].FinishedAt.Should().BeAfter(restartedAt, $"{pc}'s outcome was recorded by the recovered session: " + detail);
-                Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(Md5(model), $"{pc}'s cache holds the image");
+                VirtualLabProbe.Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(VirtualLabProbe.Md5(model), $"{pc}'s cache holds the image");
             }
 
             var transfer = session.Multicast.Should().ContainSingle("the sender's reports reach the recovered session").Subject;
             transfer.Members.Should().Equal("pc01", "pc02", "pc03");
             transfer.Dropped.Should().BeEmpty();
             (await lab.StopAsync(TimeSpan.FromSeconds(90))).Should().Be(0, lab.Output);
-            NamespacesOf(manifest.Network.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
+            VirtualLabProbe.NamespacesOf(manifest.Network.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
         }
         finally
         {
@@ -280,29 +280,6 @@ public sealed class MulticastClassroomTests : IDisposable
         return image;
     }
 
-    private async Task<LabManifest> ManifestAsync(RealProcess lab)
-    {
-        var path = Path.Combine(_data, LabManifest.FileName);
-        var deadline = DateTime.UtcNow.AddSeconds(150);
-        while (!File.Exists(path) || JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("pid").GetInt32() != lab.Id)
-        {
-            lab.HasExited.Should().BeFalse($"the lab keeps running; output:\n{lab.Output}");
-            DateTime.UtcNow.Should().BeBefore(deadline, $"the lab gets ready; output:\n{lab.Output}");
-            await Task.Delay(250);
-        }
-        return LabManifest.Read(_data);
-    }
-
-    private static string Md5(string path) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path)));
-
-    private static IReadOnlyList<string> NamespacesOf(string prefix)
-    {
-        var psi = new ProcessStartInfo("ip", "netns list") { RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        var names = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]);
-        p.WaitForExit();
-        return [.. names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal))];
-    }
 
     public void Dispose()
     {

@@ -46,7 +46,7 @@ public sealed class MulticastDeployTests : IDisposable
 
     private async Task DeployAndWaitForAllButOneAsync(RealProcess lab, string model, IReadOnlyDictionary<string, string> files)
     {
-        var manifest = await ManifestAsync(lab);
+        var manifest = await VirtualLabProbe.ManifestAsync(lab, _data);
         using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
         var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(6)).Token;
 
@@ -135,10 +135,10 @@ public sealed class MulticastDeployTests : IDisposable
         waited.Members.Should().Equal("pc04");
         waited.Declined.Should().BeEquivalentTo("pc01", "pc03");
         waited.Note.Should().Contain("The maximum wait of 15 s passed with 1 of 2 computers joined", "pc02 was waited for until the max wait");
-        Tools.Md5(Path.Combine(_data, "computers", "pc04", "cache", Image + ".img")).Should().Be(Tools.Md5(model));
+        VirtualLabProbe.Md5(Path.Combine(_data, "computers", "pc04", "cache", Image + ".img")).Should().Be(VirtualLabProbe.Md5(model));
 
         (await lab.StopAsync(TimeSpan.FromSeconds(90))).Should().Be(0, lab.Output);
-        NamespacesOf(manifest.Network.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
+        VirtualLabProbe.NamespacesOf(manifest.Network.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
         Process.GetProcessesByName("udp-sender").Concat(Process.GetProcessesByName("udp-receiver"))
             .Where(p => CommandLine(p.Id).Contains(_data) || NamespaceOf(p.Id).StartsWith(manifest.Network.Prefix)).Should().BeEmpty("no udpcast process outlives the lab");
     }
@@ -151,7 +151,7 @@ public sealed class MulticastDeployTests : IDisposable
         await using var lab = RealProcess.Start(_lab, ["lab", "--virtual", "--computers", "3", "--link-mbit", "20", "--data", _data]);
         try
         {
-            var manifest = await ManifestAsync(lab);
+            var manifest = await VirtualLabProbe.ManifestAsync(lab, _data);
             using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
             var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token;
             await DefineAsync(api, manifest, model, cancel);
@@ -196,7 +196,7 @@ public sealed class MulticastDeployTests : IDisposable
             jobs["pc03"].Reason.Should().Contain("Unicast catch-up", detail);
             session.Multicast.Should().ContainSingle().Which.Dropped.Should().Equal("pc03");
             foreach (var pc in new[] { "pc01", "pc02", "pc03" })
-                Tools.Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(Tools.Md5(model));
+                VirtualLabProbe.Md5(Path.Combine(_data, "computers", pc, "cache", Image + ".img")).Should().Be(VirtualLabProbe.Md5(model));
         }
         finally
         {
@@ -258,19 +258,6 @@ public sealed class MulticastDeployTests : IDisposable
         f.SetLength(bytes);
     }
 
-    private async Task<LabManifest> ManifestAsync(RealProcess lab)
-    {
-        var path = Path.Combine(_data, LabManifest.FileName);
-        var deadline = DateTime.UtcNow.AddSeconds(150);
-        while (!File.Exists(path) || JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("pid").GetInt32() != lab.Id)
-        {
-            lab.HasExited.Should().BeFalse($"the lab keeps running; output:\n{lab.Output}");
-            DateTime.UtcNow.Should().BeBefore(deadline, $"the lab gets ready; output:\n{lab.Output}");
-            await Task.Delay(250);
-        }
-        return LabManifest.Read(_data);
-    }
-
     private static long TxBytes(string ns)
     {
         var psi = new ProcessStartInfo("ip", $"netns exec {ns} cat /sys/class/net/eth0/statistics/tx_bytes") { RedirectStandardOutput = true };
@@ -278,20 +265,6 @@ public sealed class MulticastDeployTests : IDisposable
         var text = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         return long.Parse(text.Trim());
-    }
-
-    private static IReadOnlyList<string> NamespacesOf(string prefix)
-    {
-        var psi = new ProcessStartInfo("ip", "netns list") { RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        var names = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]);
-        p.WaitForExit();
-        return [.. names.Where(n => n.StartsWith(prefix, StringComparison.Ordinal))];
-    }
-
-    private static class Tools
-    {
-        public static string Md5(string path) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path)));
     }
 
     private static IReadOnlyList<int> ProcessesIn(string ns, string name)
