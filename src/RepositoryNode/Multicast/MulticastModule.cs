@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OgActors.Hosting.Modules;
 using OgActors.Messages.Multicast;
+using OgActors.Multicast;
 using HostSettings = OgActors.RepositoryNode.Hosting.RepositorySettings;
 
 namespace OgActors.RepositoryNode.Multicast;

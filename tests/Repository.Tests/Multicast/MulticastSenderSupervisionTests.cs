@@ -5,7 +5,7 @@ using Akka.Configuration;
 using OgActors.Hosting.Serialization;
 using OgActors.Messages.Classrooms;
 using OgActors.Messages.Multicast;
-using OgActors.RepositoryNode.Multicast;
+using OgActors.Multicast;
 
 namespace OgActors.Repository.Tests.Multicast;
 

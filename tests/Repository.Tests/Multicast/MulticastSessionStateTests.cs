@@ -1,6 +1,6 @@
 using OgActors.Messages.Multicast;
-using OgActors.RepositoryNode.Multicast;
-using E = OgActors.RepositoryNode.Multicast.MulticastSessionState;
+using OgActors.Multicast;
+using E = OgActors.Multicast.MulticastSessionState;
 
 namespace OgActors.Repository.Tests.Multicast;
 

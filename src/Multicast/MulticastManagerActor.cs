@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using OgActors.Messages.Multicast;
 
-namespace OgActors.RepositoryNode.Multicast;
+namespace OgActors.Multicast;
 
 /// <summary>
 /// The repository's multicast entry point (<c>/user/multicast-NAME</c>, put into DistributedPubSub so computers reach it

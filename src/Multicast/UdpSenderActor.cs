@@ -4,7 +4,7 @@ using Akka.Event;
 using OgActors.Imaging.Pipelines;
 using OgActors.Messages.Classrooms;
 
-namespace OgActors.RepositoryNode.Multicast;
+namespace OgActors.Multicast;
 
 /// <summary>What udp-sender is started with: where it sends, to how many receivers, how fast, and the stream it sends.</summary>
 /// <param name="Interface">The network interface (udpcast <c>--interface</c>); "" = udpcast's own choice.</param>

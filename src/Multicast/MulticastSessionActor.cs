@@ -4,7 +4,7 @@ using OgActors.Imaging.Pipelines;
 using OgActors.Imaging.Sidecars;
 using OgActors.Messages.Multicast;
 
-namespace OgActors.RepositoryNode.Multicast;
+namespace OgActors.Multicast;
 
 /// <summary>
 /// Owns one multicast transfer of one image to the computers of one classroom in one session, on the sending node. Its

@@ -1,6 +1,6 @@
 using OgActors.Messages.Multicast;
 
-namespace OgActors.RepositoryNode.Multicast;
+namespace OgActors.Multicast;
 
 /// <summary>What a computer is in one multicast transfer.</summary>
 public enum MemberState { Admitted, Ready, Declined, Late, Receiving, Received, Dropped, Left }

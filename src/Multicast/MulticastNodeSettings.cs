@@ -1,6 +1,6 @@
 using Akka.Configuration;
 
-namespace OgActors.RepositoryNode.Multicast;
+namespace OgActors.Multicast;
 
 /// <summary>
 /// How this node sends multicast (<c>og.repository.multicast</c>). <paramref name="Interface"/> "" = the interface the group
