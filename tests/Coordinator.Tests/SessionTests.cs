@@ -76,7 +76,7 @@ public sealed class SessionTests
         view.Outcome.Should().Be(SessionOutcome.Failed);
         view.Jobs.Should().HaveCount(2).And.OnlyContain(j => j.Status == JobStatus.Failed && j.Reason == "not available yet");
         view.Jobs[0].Error.Should().Be("Restoring by multicast cannot run on pc01: its agent does not announce Restore/Multicast " +
-            "(multicast needs udpcast on the computer); it announces CreateImage/Unicast, DeployImage/Unicast, Restore/Unicast, UpdateCache/Unicast.");
+            "(multicast needs udpcast on the computer); it announces CloneRemote/Unicast, CreateImage/Unicast, DeployImage/Unicast, Restore/Unicast, UpdateCache/Unicast.");
         view.Jobs[1].Error.Should().StartWith("Restoring by multicast cannot run on pc02: its agent does not announce Restore/Multicast");
         view.Plan.ParametersByClassroom["lab"].Multicast.GroupAddress.Should().Be("239.194.1.2");
         pc01.ExpectNoMsg(TimeSpan.FromMilliseconds(300));

@@ -131,11 +131,19 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
         _running = job;
         job.Phase = Phase.Running;
         Tell(job, new JobAccepted(job.Run.SessionId, job.Run.Computer));
-        job.Worker = Context.ActorOf(JobActor.Props(job.Run, _settings), $"job-{Uri.EscapeDataString(job.Run.SessionId)}");
+        job.Worker = Context.ActorOf(WorkerProps(job.Run), $"job-{Uri.EscapeDataString(job.Run.SessionId)}");
         Context.Watch(job.Worker);
         _log.Info("Job {0} of session {1} started: {2} {3} partition {4}", job.Run.Spec.Kind, job.Run.SessionId, job.Run.Spec.Image,
             job.Run.Spec.Method, job.Run.Spec.Partition);
     }
+
+    /// <summary>The actor that runs a job: remote cloning's master and receivers have their own; every other kind is a <see cref="JobActor"/>.</summary>
+    private Props WorkerProps(RunJob run) => run.Spec switch
+    {
+        { Kind: SessionKind.CloneRemote, Role: JobRole.Master } => Master.MasterClientActor.Props(run, _settings),
+        { Kind: SessionKind.CloneRemote } => Master.CloneReceiverActor.Props(run, _settings),
+        _ => JobActor.Props(run, _settings),
+    };
 
     /// <summary>Where a known job is, told again (the session resent its RunJob).</summary>
     private void Report(Job job)
@@ -170,10 +178,10 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
         _log.Info("Job of session {0} {1} ({2}): {3}", finished.SessionId, finished.Outcome, finished.Path,
             finished.Error.Length > 0 ? finished.Error : finished.Reason);
         var spec = job.Run.Spec;
-        if (spec.Kind is SessionKind.Restore or SessionKind.DeployImage or SessionKind.CloneRemote)
+        if (spec.Kind is SessionKind.Restore or SessionKind.DeployImage or SessionKind.CloneRemote && spec.Role != JobRole.Master)
         {
             if (finished.Outcome == JobOutcome.Succeeded)
-                _settings.Ledger?.Record(spec.Partition, spec.Image, finished.Restored is { Revision: > 0 } r ? r.Revision : spec.ImageRevision, DateTimeOffset.UtcNow);
+                _settings.Ledger?.Record(spec.Partition, spec is { Kind: SessionKind.CloneRemote, Source.Kind: CloneSourceKind.Partition } ? $"clone of {spec.Master} partition {spec.Source.Partition}" : spec.Image, finished.Restored is { Revision: > 0 } r ? r.Revision : spec.ImageRevision, DateTimeOffset.UtcNow);
             else if (finished.Restored is { PartitionWritten: true })
                 _settings.Ledger?.RecordDamaged(spec.Partition, $"The restore of {spec.Image} failed after writing began: {finished.Error}", DateTimeOffset.UtcNow);
         }

@@ -27,6 +27,9 @@ public sealed record JobRunnerSettings(
     /// <summary>Where the runner records which image each partition holds after a successful restore (null: not recorded).</summary>
     public Computer.PartitionLedger? Ledger { get; init; }
 
+    /// <summary>The compressor a master computer's live partition capture (clone-remote PART:N) streams through; lzop as in OpenGnsys.</summary>
+    public Imaging.Formats.Compressor CloneCompressor { get; init; } = Imaging.Formats.Compressor.Lzop;
+
     /// <summary>The settings of the computer a client node is the agent of, with unicast as its only transfer path.</summary>
     public static JobRunnerSettings For(ComputerSettings computer, Func<string, Uri?> repositoryAddress, HttpClient? http = null) =>
         new(computer.Name,

@@ -18,6 +18,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
 {
     private sealed record ResendTick : INoSerializationVerificationNeeded;
     private sealed record ResumeWork : INoSerializationVerificationNeeded;
+    private sealed record AbortClone(string Reason) : INoSerializationVerificationNeeded;
 
     private readonly string _id;
     private readonly IActorRef _dispatcher;
@@ -62,6 +63,9 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
             if (Exists()) Finished(m);
         });
         Command<OgActors.Messages.Multicast.MulticastStatus>(m => { if (_state is not null) _state.Multicast(m); });
+        Command<OgActors.Messages.Clone.CloneOffer>(m => { if (_state is not null) Offered(m); });
+        Command<OgActors.Messages.Clone.CloneJoinRequest>(m => { if (_state is not null) JoinRequested(m); });
+        Command<AbortClone>(m => { if (_state is not null) AbortReceivers(m.Reason); });
         Command<ResendTick>(_ => { SendUnacknowledged(); EndOffline(); });
         Command<ResumeWork>(_ => Resume());
         Command<IReply>(_ => { }); // classrooms' answers to RecordPartitionImage
@@ -120,6 +124,8 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         _acknowledged.Add(m.Computer);
         if (m.Offline) _state!.Offline(m.Computer, m.Reason, DateTimeOffset.UtcNow);
         else _state!.Heard(m.Computer);
+        if (m.Offline && IsMaster(m.Computer) && _state.Job(m.Computer) is { Status: JobStatus.Running })
+            Self.Tell(new AbortClone($"The master {m.Computer} went offline during the session ({m.Reason.TrimEnd('.')})."));
         _state.Waiting(m.Computer, m.Reason);
     }
 
@@ -181,9 +187,53 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
             _finishing.Remove(e.Computer);
             _state.Apply(e);
             _dispatcher.Tell(new ReleaseComputer(_id, e.Computer));
+            if (IsMaster(e.Computer) && e.Outcome != JobOutcome.Succeeded)
+                Self.Tell(new AbortClone($"The master {e.Computer} failed: {(e.Error.Length > 0 ? e.Error : e.Outcome.ToString().ToLowerInvariant()).TrimEnd('.')}."));
             if (SessionState.PartitionRecord(_state.Plan, e) is var (revision, damage)) RecordPartition(_state.Job(e.Computer)!, revision, damage);
             ConcludeIfDone();
         });
+    }
+
+    // ---- remote cloning (clone-remote): the session is where receivers find the master's offer ---------------------------
+
+    private OgActors.Messages.Clone.CloneOffer? _cloneOffer; // live: the master sends it again every few seconds while it serves
+    private string? _cloneAbort;
+
+    private bool IsMaster(string computer) =>
+        _state!.Plan.Kind == SessionKind.CloneRemote && computer.Equals(_state.Plan.Master, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The master serves: what receivers are told, with the master's address (its classroom record) for the unicast fan-out.</summary>
+    private void Offered(OgActors.Messages.Clone.CloneOffer offer)
+    {
+        if (!IsMaster(offer.Computer) || _cloneAbort is not null) return;
+        _state!.Heard(offer.Computer);
+        var host = _state.Plan.Targets.FirstOrDefault(t => t.Role == JobRole.Master)?.Ip ?? "";
+        _cloneOffer = offer with { Host = offer.Host.Length > 0 ? offer.Host : host };
+    }
+
+    private void JoinRequested(OgActors.Messages.Clone.CloneJoinRequest request)
+    {
+        if (_cloneAbort is not null) request.Receiver.Tell(new OgActors.Messages.Clone.CloneAborted(_id, request.Computer, _cloneAbort));
+        else if (_state!.Job(_state.Plan.Master) is { } master && SessionState.IsEnded(master.Status))
+            request.Receiver.Tell(new OgActors.Messages.Clone.CloneAborted(_id, request.Computer, $"The master {master.Computer}'s job has already ended ({master.Status.ToString().ToLowerInvariant()})."));
+        else if (_cloneOffer is not null) request.Receiver.Tell(_cloneOffer);
+    }
+
+    /// <summary>
+    /// The master failed or went away: every receiver still in the session fails at once with that reason (decided by the
+    /// coordinator; no one waits for a timeout), and its computer is told to stop its tools.
+    /// </summary>
+    private void AbortReceivers(string reason)
+    {
+        if (_cloneAbort is not null) return;
+        _cloneAbort = reason;
+        _cloneOffer = null;
+        foreach (var job in _state!.Jobs.Where(j => j.Role == JobRole.Receiver && !SessionState.IsEnded(j.Status)).ToList())
+        {
+            Finished(new JobFinished(_id, job.Computer, JobOutcome.Failed, job.Path, job.Reason, job.Bytes, job.Duration, reason,
+                new RestoredContent("", 0, PartitionWritten: job.Status == JobStatus.Running && job.Bytes > 0)), "coordinator");
+            _dispatcher.Tell(new CancelJob(_id, job.Computer));
+        }
     }
 
     private void RecordPartition(JobView job, int revision, string damage)
@@ -191,7 +241,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         var plan = _state!.Plan;
         if (job.Role == JobRole.Master || plan.Kind is SessionKind.CreateImage or SessionKind.UpdateCache) return;
         var image = plan.Kind == SessionKind.CloneRemote && plan.Source is { Kind: CloneSourceKind.Partition } source
-            ? $"PART:{plan.Master}:{source.Partition}"
+            ? $"clone of {plan.Master} partition {source.Partition} at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z"
             : plan.Image;
         _classrooms.Tell(new RecordPartitionImage(job.Classroom, job.Computer, plan.Partition, image, revision, _id,
             $"session:{_id}", damage));

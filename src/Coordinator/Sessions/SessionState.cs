@@ -146,7 +146,9 @@ public sealed class SessionState
         return new JobSpec(Plan.Kind, target.Role, Plan.Image, Plan.ImageRevision, Plan.Partition, repository, Plan.Method,
             parameters.Multicast, parameters.P2P, Plan.Master, Plan.Source,
             Plan.Kind == SessionKind.CreateImage ? "" : Plan.Folders?.GetValueOrDefault(repository) ?? "",
-            Classroom: target.Classroom, ClassroomComputers: Plan.Targets.Count(t => t.Classroom == target.Classroom));
+            Classroom: target.Classroom, ClassroomComputers: Plan.Kind == SessionKind.CloneRemote
+                ? Plan.Targets.Count(t => t.Role == JobRole.Receiver) // remote cloning: the master serves every receiver of the scope
+                : Plan.Targets.Count(t => t.Classroom == target.Classroom));
     }
 
     // ---- multicast (live, as the senders report it; not persisted) -------------------------------------------------------

@@ -117,6 +117,7 @@ public static class JobKinds
         Of(SessionKind.Restore, TransferMethod.Multicast),
         Of(SessionKind.DeployImage, TransferMethod.Multicast),
         Of(SessionKind.UpdateCache, TransferMethod.Multicast),
+        Of(SessionKind.CloneRemote, TransferMethod.Multicast),
     ];
 
     /// <summary>The unicast job kinds: every client node runs them (HTTP needs no extra tool), so a computer whose runner has not announced yet gets these.</summary>
@@ -126,6 +127,7 @@ public static class JobKinds
         Of(SessionKind.Restore, TransferMethod.Unicast),
         Of(SessionKind.DeployImage, TransferMethod.Unicast),
         Of(SessionKind.UpdateCache, TransferMethod.Unicast),
+        Of(SessionKind.CloneRemote, TransferMethod.Unicast),
     ];
 
     /// <summary>
