@@ -14,7 +14,7 @@ namespace OgActors.EndToEnd.Tests;
 /// udp-sender on the master and udp-receiver on the receivers, the TCP fan-out for unicast. One lab for every check.
 /// </summary>
 [Collection("virtual-lab")]
-public sealed class MasterCloneTests : IDisposable
+public sealed class MasterCloneTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const string Image = "relayimg";
     private const long MiB = 1024 * 1024;
@@ -48,6 +48,7 @@ public sealed class MasterCloneTests : IDisposable
             var part = await RunAsync(api, new { kind = "CloneRemote", classrooms = new[] { "aula1" }, master = "pc01", source = "PART:1", partition = 1, method = "Multicast", maxWaitSeconds = 60 }, cancel);
             var sentByServer = TxBytes(server) - before;
             var detail = Detail(part);
+            output.WriteLine($"PART:1: the server namespace sent {sentByServer} bytes");
             part.Outcome.Should().Be(SessionOutcome.Succeeded, detail);
             var master = part.Jobs.Single(j => j.Computer == "pc01");
             master.Reason.Should().Contain("received by pc02, pc03, pc04, pc05", detail).And.Contain("stream MD5", detail);
@@ -73,6 +74,7 @@ public sealed class MasterCloneTests : IDisposable
             var relay = await RunAsync(api, new { kind = "CloneRemote", classrooms = new[] { "aula1" }, master = "pc01", source = $"IMG-REPO:{Image}", partition = 2, method = "Multicast", maxWaitSeconds = 60 }, cancel);
             sentByServer = TxBytes(server) - before;
             detail = Detail(relay);
+            output.WriteLine($"IMG-REPO relay: the server namespace sent {sentByServer} bytes for a {new FileInfo(modelImage).Length}-byte image");
             var imageBytes = new FileInfo(modelImage).Length;
             relay.Jobs.Single(j => j.Computer == "pc05").Status.Should().Be(JobStatus.Failed, detail);
             relay.Jobs.Single(j => j.Computer == "pc05").Error.Should().Contain("is smaller than the").And.Contain("it did not join and nothing was written", detail);
@@ -104,6 +106,33 @@ public sealed class MasterCloneTests : IDisposable
             }
             ((double)(TxBytes(server) - before)).Should().BeLessThan(2 * MiB, "the image came from the master's cache");
 
+            // 5. The master powered off mid-stream (8 Mbit/s, so the capture takes seconds): the receivers fail within 30 s, saying so.
+            var id = await api.PostAsync("sessions", new { kind = "CloneRemote", computers = new[] { "pc01", "pc02", "pc03" }, master = "pc01", source = "PART:1", partition = 1, method = "Multicast", maxMbps = 8, maxWaitSeconds = 60 }, cancel);
+            var live = await api.SessionAsync(id!, cancel);
+            while (live.Jobs.Where(j => j.Computer != "pc01").Any(j => j.Bytes < 2 * MiB))
+            {
+                live.Outcome.Should().BeNull(Detail(live));
+                await Task.Delay(100, cancel);
+                live = await api.SessionAsync(id!, cancel);
+            }
+            var off = await RealProcess.RunAsync(_lab, ["power", "off", "pc01", "--data", _data]);
+            off.Exit.Should().Be(0, off.Err);
+            var pulled = Stopwatch.StartNew();
+            while (live.Jobs.Where(j => j.Computer != "pc01").Any(j => !j.FinishedAt.HasValue))
+            {
+                pulled.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "the receivers are failed at once, not after a long timeout: " + Detail(live));
+                await Task.Delay(250, cancel);
+                live = await api.SessionAsync(id!, cancel);
+            }
+            output.WriteLine($"Master powered off: receivers ended {pulled.Elapsed.TotalSeconds:0.0} s later");
+            detail = Detail(live);
+            foreach (var pc in new[] { "pc02", "pc03" })
+            {
+                var job = live.Jobs.Single(j => j.Computer == pc);
+                job.Status.Should().Be(JobStatus.Failed, detail);
+                job.Error.Should().Contain("master pc01", detail);
+            }
+
             (await lab.StopAsync(TimeSpan.FromSeconds(90))).Should().Be(0, lab.Output);
             VirtualLabProbe.NamespacesOf(manifest.Network.Prefix).Should().BeEmpty("the stopped lab removed its namespaces");
         }
@@ -115,7 +144,13 @@ public sealed class MasterCloneTests : IDisposable
 
     private string Partition(string pc, int n) => Path.Combine(_data, "computers", pc, "partitions", $"part{n}.img");
 
-    private static string Detail(SessionView s) => $"outcome {s.Outcome}\n" + string.Join("\n", s.Jobs.Select(j => $"{j.Computer} {j.Status} [{j.Path}] {j.Reason} | {j.Error}"));
+    private string Detail(SessionView s)
+    {
+        var text = $"session {s.SessionId}: outcome {s.Outcome}, {(s.FinishedAt - s.CreatedAt)?.TotalSeconds:0.0} s\n" +
+            string.Join("\n", s.Jobs.Select(j => $"{j.Computer} {j.Status} [{j.Path}] {j.Bytes} bytes in {j.Duration.TotalSeconds:0.0} s: {j.Reason} | {j.Error}"));
+        output.WriteLine(text);
+        return text;
+    }
 
     private static async Task<SessionView> RunAsync(OperatorApi api, object request, CancellationToken cancel)
     {

@@ -160,7 +160,7 @@ public sealed class CloneReceiverActor : ReceiveActor, IWithTimers
         Restore(async (expected, progress, token) =>
         {
             await using var kill = token.Register(receiver.Kill);
-            try { return await CloneStreamReader.RestoreAsync(receiver.Output, expected, _device, () => _writing = true, progress, token); }
+            try { return await CloneStreamReader.RestoreAsync(receiver.Output, Spec.Master, expected, _device, () => _writing = true, progress, token); }
             catch (InvalidDataException) when (receiver.HasExited)
             {
                 throw new CloneStreamException($"No stream arrived from the master on {admitted.Group}:{admitted.Port}: {receiver.ExitSentence(await receiver.WaitAsync(CancellationToken.None))}", false);
@@ -180,7 +180,7 @@ public sealed class CloneReceiverActor : ReceiveActor, IWithTimers
             catch (SocketException e) { throw new CloneStreamException($"Could not connect to the master {offer.Computer} at {offer.Host}:{offer.Port}: {e.Message.TrimEnd('.')}; nothing was written.", false); }
             var stream = client.GetStream();
             await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(computer + "\n"), token);
-            return await CloneStreamReader.RestoreAsync(stream, expected, _device, () => _writing = true, progress, token);
+            return await CloneStreamReader.RestoreAsync(stream, offer.Computer, expected, _device, () => _writing = true, progress, token);
         }, $"Received by unicast (TCP) from {offer.Computer} at {offer.Host}:{offer.Port}");
     }
 

@@ -5,17 +5,17 @@ using OgActors.Imaging.Streams;
 
 namespace OgActors.ClientNode.Master;
 
-/// <summary>The master's stream could not be restored; <see cref="PartitionWritten"/> says whether the partition was touched.</summary>
+/// <summary>The master {master}'s stream could not be restored; <see cref="PartitionWritten"/> says whether the partition was touched.</summary>
 public sealed class CloneStreamException(string message, bool partitionWritten) : Exception(message)
 {
     public bool PartitionWritten { get; } = partitionWritten;
 }
 
-/// <summary>What a receiver restored from the master's stream: its length and MD5.</summary>
+/// <summary>What a receiver restored from the master {master}'s stream: its length and MD5.</summary>
 public sealed record CloneReceived(long Bytes, string Md5);
 
 /// <summary>
-/// A receiver's side of the master's stream, whatever carried it (udp-receiver's output, a TCP connection): the stream
+/// A receiver's side of the master {master}'s stream, whatever carried it (udp-receiver's output, a TCP connection): the stream
 /// identity header first, refused unless it names this session, image and content — before a byte is written —, then
 /// the body straight into the restore pipeline (decompressor → clone tool, the format read from the stream's own head),
 /// hashed (MD5) and counted as it passes; what the tool left unread is drained and hashed too. For an image (IMG-*) the
@@ -23,7 +23,7 @@ public sealed record CloneReceived(long Bytes, string Md5);
 /// </summary>
 public static class CloneStreamReader
 {
-    public static async Task<CloneReceived> RestoreAsync(Stream input, MulticastStreamHeader expected, string device, Action writing,
+    public static async Task<CloneReceived> RestoreAsync(Stream input, string master, MulticastStreamHeader expected, string device, Action writing,
         IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         MulticastStreamHeader header;
@@ -33,10 +33,10 @@ public static class CloneStreamReader
         }
         catch (InvalidDataException e)
         {
-            throw new CloneStreamException($"The master's stream was refused: {e.Message.TrimEnd('.')}; nothing was written.", false);
+            throw new CloneStreamException($"The master {master}'s stream was refused: {e.Message.TrimEnd('.')}; nothing was written.", false);
         }
         if (header.Mismatch(expected) is { } why)
-            throw new CloneStreamException($"The master's stream is not this session's (it carries {why}); it was refused and nothing was written.", false);
+            throw new CloneStreamException($"The master {master}'s stream is not this session's (it carries {why}); it was refused and nothing was written.", false);
 
         var meter = new ProgressMeter(progress, expected.Size > 0 ? expected.Size : null);
         var body = new HashingReadStream(input, expected.Size > 0 ? expected.Size : long.MaxValue, n => meter.Report(n));
@@ -48,14 +48,14 @@ public static class CloneStreamReader
         }
         catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new CloneStreamException($"The restore from the master's stream broke off at {body.Count} bytes: {e.Message.TrimEnd('.')}.", true);
+            throw new CloneStreamException($"The restore from the master {master}'s stream broke off at {body.Count} bytes: {e.Message.TrimEnd('.')}.", true);
         }
         if (expected.Size > 0 && body.Count < expected.Size)
-            throw new CloneStreamException($"The master's stream ended at {body.Count} of {expected.Size} bytes.", true);
+            throw new CloneStreamException($"The master {master}'s stream ended at {body.Count} of {expected.Size} bytes.", true);
         meter.Report(body.Count, force: true);
         var md5 = body.Md5Hex();
         if (expected.Size > 0 && !string.Equals(md5, expected.FullSum, StringComparison.OrdinalIgnoreCase))
-            throw new CloneStreamException($"The master's stream of {expected.Image} has MD5 {md5}, not the full sum {expected.FullSum.ToLowerInvariant()}.", true);
+            throw new CloneStreamException($"The master {master}'s stream of {expected.Image} has MD5 {md5}, not the full sum {expected.FullSum.ToLowerInvariant()}.", true);
         return new CloneReceived(body.Count, md5);
     }
 }
