@@ -4,7 +4,7 @@
 #   ./run.sh lab --data DIR [--computers N]   starts the all-in-one lab in the foreground (Ctrl-C stops it)
 #   ./run.sh lab --virtual [--computers N] [--link-mbit M] [--repo-link-mbit R] [--data DIR]
 #                                             the virtual classroom (network namespaces; needs root and iproute2)
-#   ./run.sh journey [--virtual] [--computers N] [--protocol unicast|multicast] [--link-mbit M]
+#   ./run.sh journey [--virtual] [--computers N] [--protocol unicast|multicast|master] [--link-mbit M]
 #                                             the main job, on the loopback lab or on a virtual classroom
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -9,6 +9,7 @@ public sealed class JourneyOptionsTests
     [InlineData("unicast")]
     [InlineData("multicast")]
     [InlineData("MULTICAST")]
+    [InlineData("master")]
     public async Task Known_protocols_pass_the_option_check_on_the_virtual_classroom(string protocol)
     {
         var (exit, _, stderr) = await RealProcess.RunAsync(_lab, ["journey", "--check-options", "--virtual", "--computers", "8", "--protocol", protocol]);
@@ -19,6 +20,7 @@ public sealed class JourneyOptionsTests
     [InlineData(new[] { "--protocol", "torrentz" }, "unknown protocol 'torrentz'")]
     [InlineData(new[] { "--virtual", "--protocol", "broadcast" }, "unknown protocol 'broadcast'")]
     [InlineData(new[] { "--protocol", "multicast" }, "--protocol multicast needs --virtual")]
+    [InlineData(new[] { "--protocol", "master" }, "--protocol master needs --virtual")]
     public async Task Other_protocols_and_multicast_on_loopback_are_refused_in_one_sentence_before_anything_starts(string[] options, string sentence)
     {
         var data = Path.Combine(Path.GetTempPath(), "og-e2e-journey-options-" + Guid.NewGuid().ToString("N")[..8]);

@@ -111,7 +111,7 @@ public sealed class MasterCloneTests(Xunit.Abstractions.ITestOutputHelper output
             var live = await api.SessionAsync(id!, cancel);
             while (live.Jobs.Where(j => j.Computer != "pc01").Any(j => j.Bytes < 2 * MiB))
             {
-                live.Outcome.Should().BeNull(Detail(live));
+                if (live.Outcome is not null) Detail(live).Should().BeNull("the session is still streaming when the master is powered off");
                 await Task.Delay(100, cancel);
                 live = await api.SessionAsync(id!, cancel);
             }
@@ -120,7 +120,7 @@ public sealed class MasterCloneTests(Xunit.Abstractions.ITestOutputHelper output
             var pulled = Stopwatch.StartNew();
             while (live.Jobs.Where(j => j.Computer != "pc01").Any(j => !j.FinishedAt.HasValue))
             {
-                pulled.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "the receivers are failed at once, not after a long timeout: " + Detail(live));
+                if (pulled.Elapsed > TimeSpan.FromSeconds(30)) Detail(live).Should().BeNull("the receivers are failed at once, not after a long timeout");
                 await Task.Delay(250, cancel);
                 live = await api.SessionAsync(id!, cancel);
             }

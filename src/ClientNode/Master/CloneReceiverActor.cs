@@ -88,7 +88,7 @@ public sealed class CloneReceiverActor : ReceiveActor, IWithTimers
             return;
         }
         _device = device;
-        Start(_path, $"Waiting for the master {Spec.Master}'s offer.");
+        Start(_path, $"Restores the master {Spec.Master}'s stream straight into partition {Spec.Partition} by {Spec.Method.ToString().ToLowerInvariant()}, once the master offers it.");
         Self.Tell(new Ask());
         Timers.StartPeriodicTimer("ask", new Ask(), TimeSpan.FromSeconds(1));
     }

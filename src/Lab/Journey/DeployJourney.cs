@@ -15,8 +15,10 @@ namespace OgActors.Lab.Journey;
 public sealed record JourneyPlan(bool Virtual = false, int Computers = 4, int LinkMbit = 200, int RepositoryLinkMbit = 0, int ImageMiB = 0,
     string Protocol = "unicast")
 {
-    public static readonly IReadOnlyList<string> Protocols = ["unicast", "multicast"];
+    public static readonly IReadOnlyList<string> Protocols = ["unicast", "multicast", "master"];
     public bool Multicast => Protocol == "multicast";
+    /// <summary>Remote cloning: pc01 fetches the image from the repository by unicast and relays it to the others by multicast.</summary>
+    public bool Master => Protocol == "master";
     /// <summary>The session API's method name for the protocol.</summary>
     public string Method => Multicast ? "Multicast" : "Unicast";
 
@@ -79,7 +81,7 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
                 partitionType = "EXT4", repository = repo, comments = "captured by the main job",
             }, cancel);
 
-            if (_plan.Multicast)
+            if (_plan.Multicast || _plan.Master)
             {
                 // The classroom's multicast defaults may not cap the stream below the slowest link the limit is counted on.
                 var mbit = Math.Min(_plan.LinkMbit, _plan.RepositoryMbit);
@@ -121,7 +123,36 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
             Console.Out.Flush();
 
             Dictionary<string, JobView> network = new(StringComparer.OrdinalIgnoreCase);
-            if (_plan.Virtual)
+            SessionView? relayed = null;
+            if (_plan.Master)
+            {
+                // clone-remote IMG-REPO: the master (pc01) fetches the image once by unicast, then multicasts it to the others,
+                // which restore it straight into their partition. Limit: the fetch (repository link or the master's link,
+                // the slower), then one multicast pass over the computers' links (wire bytes with the headers).
+                var imageBytes = new FileInfo(Path.Combine(lab.Manifest.ImagesDir, Image + ".img")).Length;
+                var master = JourneyPartitions.Model;
+                Say($"clone-remote --master {master} --source IMG-REPO:{Image} --method multicast --partition {Partition} --scope {master},{string.Join(',', targets)} ({imageBytes:N0} bytes)");
+                step.Restart();
+                var cloneId = await api.PostAsync("sessions", new
+                {
+                    kind = "CloneRemote", computers = new[] { master }.Concat(targets).ToArray(), master, source = $"IMG-REPO:{Image}",
+                    partition = Partition, method = "Multicast",
+                }, cancel) ?? throw new JourneyException("The API started the clone-remote session without an id.");
+                relayed = await WaitAsync(api, cloneId, cancel);
+                var seconds = relayed.FinishedAt is { } end ? (end - relayed.CreatedAt).TotalSeconds : step.Elapsed.TotalSeconds;
+                var wire = MulticastWire.WireBytes(imageBytes);
+                var repoLimit = JourneyLimit.SecondsFor(imageBytes, _plan.RepositoryMbit);
+                var pcLimit = JourneyLimit.SecondsFor(imageBytes, _plan.LinkMbit) + JourneyLimit.SecondsFor(wire, _plan.LinkMbit);
+                var bound = Math.Max(repoLimit, JourneyLimit.SecondsFor(imageBytes, _plan.LinkMbit)) + JourneyLimit.SecondsFor(wire, _plan.LinkMbit);
+                if (relayed.Outcome != SessionOutcome.Succeeded) seconds = 0;
+                limit = new JourneyLimit(_plan.Protocol, targets.Count, imageBytes, _plan.LinkMbit, _plan.RepositoryMbit, repoLimit, pcLimit, bound, seconds,
+                    seconds / bound, seconds, Timeline(relayed), wire, $"master relay: one unicast fetch, then {MulticastWire.Rule}");
+                var masterJob = relayed.Jobs.Single(j => j.Computer == master);
+                Say($"  master {master}: {masterJob.Status} — {masterJob.Reason} {masterJob.Error}".TrimEnd());
+                if (relayed.Outcome != SessionOutcome.Succeeded)
+                    throw new JourneyException($"The clone-remote session {cloneId} ended {relayed.Outcome}: {relayed.Jobs.FirstOrDefault(j => j.Status != JobStatus.Succeeded)?.Error}");
+            }
+            else if (_plan.Virtual)
             {
                 // The network phase alone (updateCache), timed against the wire's limit; the restore from the caches follows.
                 var imageBytes = new FileInfo(Path.Combine(lab.Manifest.ImagesDir, Image + ".img")).Length;
@@ -153,14 +184,19 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
                     $"  network phase timeline (s after the session was created): {string.Join(", ", limit.Timeline!.Select(t => $"{t.Computer} started {t.StartedSeconds:0.00}, finished {t.FinishedSeconds:0.00}"))}; session finished {networkSeconds:0.00}"));
             }
 
-            Say($"deploy --mode deployImage --protocol {_plan.Protocol} --image {Image} --scope {string.Join(',', targets)}");
-            step.Restart();
-            var deployId = await api.PostAsync("sessions", new
+            SessionView deployed;
+            if (relayed is not null) { deployed = relayed; deploy = limit!.Seconds; } // the relay restored the partitions itself
+            else
             {
-                kind = "DeployImage", computers = targets, image = Image, partition = Partition, method = _plan.Method,
-            }, cancel) ?? throw new JourneyException("The API started the deploy session without an id.");
-            var deployed = await WaitAsync(api, deployId, cancel);
-            deploy = step.Elapsed.TotalSeconds;
+                Say($"deploy --mode deployImage --protocol {_plan.Protocol} --image {Image} --scope {string.Join(',', targets)}");
+                step.Restart();
+                var deployId = await api.PostAsync("sessions", new
+                {
+                    kind = "DeployImage", computers = targets, image = Image, partition = Partition, method = _plan.Method,
+                }, cancel) ?? throw new JourneyException("The API started the deploy session without an id.");
+                deployed = await WaitAsync(api, deployId, cancel);
+                deploy = step.Elapsed.TotalSeconds;
+            }
             if (limit is not null) limit = limit with { RestoreSeconds = deploy };
 
             Say("verifying every restored partition: e2fsck -fn, then every file's SHA-256 against pc01's");

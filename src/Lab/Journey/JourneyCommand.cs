@@ -6,7 +6,7 @@ namespace OgActors.Lab.Journey;
 /// <summary><c>og-lab journey [--data DIR] [--keep]</c>: the main job; exit 0 when every computer restored the image intact.</summary>
 public static class JourneyCommand
 {
-    public const string Usage = "usage: og-lab journey [--data DIR] [--keep] [--virtual [--computers N] [--protocol unicast|multicast] [--link-mbit M] [--repo-link-mbit R] [--image-mib S]]";
+    public const string Usage = "usage: og-lab journey [--data DIR] [--keep] [--virtual [--computers N] [--protocol unicast|multicast|master] [--link-mbit M] [--repo-link-mbit R] [--image-mib S]]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -40,6 +40,7 @@ public static class JourneyCommand
         }
         if (!plan.Virtual && (plan.Computers != 4)) { Console.Error.WriteLine("og-lab: --computers needs --virtual (the loopback journey has 4)."); return 2; }
         if (!plan.Virtual && plan.Multicast) { Console.Error.WriteLine("og-lab: --protocol multicast needs --virtual (multicast runs only inside the virtual classroom's namespaces)."); return 2; }
+        if (!plan.Virtual && plan.Master) { Console.Error.WriteLine("og-lab: --protocol master needs --virtual (the master relays by multicast, which runs only inside the virtual classroom's namespaces)."); return 2; }
         if (check) return 0;
         var temporary = data is null;
         data = Path.GetFullPath(data ?? Path.Combine(Path.GetTempPath(), "ogactors-journey-" + Guid.NewGuid().ToString("N")[..8]));
