@@ -78,6 +78,14 @@ public static class JourneyCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Measured network phase (updateCache) {m.Seconds:0.00} s: ratio {m.Ratio:0.000} to the limit; restore from the caches after it {m.RestoreSeconds:0.00} s."));
         }
+        else if (report.Limit is { Protocol: "master" } r)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Physical limit (master relay: pc01 fetches {r.ImageBytes:N0} bytes once by unicast, then one multicast stream of {r.WireBytes:N0} wire bytes to {r.Computers} computer(s)): repository link {r.RepositoryLinkMbit} Mbit/s → {r.RepositoryLimitSeconds:0.00} s for the fetch, the computers' links {r.LinkMbit} Mbit/s → {r.ComputerLimitSeconds:0.00} s for fetch + stream; limit {r.LimitSeconds:0.00} s."));
+            if (r.Seconds > 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Measured relay (clone-remote IMG-REPO by multicast, restore into the partitions included) {r.Seconds:0.00} s: ratio {r.Ratio:0.000} to the limit."));
+        }
         else if (report.Limit is { } l)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
