@@ -21,7 +21,9 @@ public sealed record NodeSettings(
         var dataDir = config.GetString("og.node.data-dir", "");
         if (string.IsNullOrWhiteSpace(dataDir)) throw new SettingsException("og.node.data-dir is empty; set --data to a directory this node may write.");
         var systemName = config.GetString("og.cluster.system-name", "ogactors");
-        var seeds = config.GetStringList("og.cluster.seed-nodes")?.ToList() ?? [];
+        // With TLS the nodes' addresses are akka.ssl.tcp://; a seed written either way means the same coordinator.
+        var scheme = Tls.TlsSettings.Scheme(config);
+        var seeds = (config.GetStringList("og.cluster.seed-nodes")?.ToList() ?? []).Select(s => WithScheme(s, scheme)).ToList();
         foreach (var seed in seeds)
         {
             if (!ActorPath.TryParseAddress(seed, out var address) || address.Host is null || address.Port is null)
@@ -32,6 +34,13 @@ public sealed record NodeSettings(
         var bind = config.GetString("og.node.bind-hostname", "");
         return new NodeSettings(systemName, hostname, string.IsNullOrWhiteSpace(bind) ? hostname : bind, port,
             Path.GetFullPath(dataDir), seeds);
+    }
+
+    private static string WithScheme(string seed, string scheme)
+    {
+        foreach (var known in new[] { "akka.ssl.tcp://", "akka.tcp://" })
+            if (seed.StartsWith(known, StringComparison.OrdinalIgnoreCase)) return scheme + "://" + seed[known.Length..];
+        return seed;
     }
 
     /// <summary>Creates the data directory, with a clear sentence if it cannot be.</summary>
