@@ -65,8 +65,12 @@ public sealed class TlsSettings
         {
             var ca = PemFiles.ReadCertificate(caPath, "site CA certificate (og.tls.ca)");
             var certificate = PemFiles.ReadCertificateWithKey(certificatePath, keyPath, "node (og.tls.certificate / og.tls.key)");
-            if (new PeerCertificateCheck(ca, new HashSet<CertificateRole> { ownRole }).Refusal(certificate) is { } why)
+            var anyRole = new HashSet<CertificateRole> { CertificateRole.Server, CertificateRole.Computer };
+            if (new PeerCertificateCheck(ca, anyRole).Refusal(certificate) is { } why)
                 throw new SettingsException($"This node cannot use '{certificatePath}' as a {ownRole.Name()} (og.tls.role): {why}.");
+            if (CertificateRoles.Of(certificate) is { } role && role != ownRole)
+                throw new SettingsException($"This node cannot use '{certificatePath}': it is a {role.Name()} certificate, but this node is a " +
+                                            $"{ownRole.Name()} (og.tls.role); issue it one with 'ogctl pki issue --role {ownRole.Name()}'.");
             return new TlsSettings(true, certificate, new PeerCertificateCheck(ca, accepted));
         }
         catch (PkiException e)
