@@ -30,7 +30,7 @@ public sealed class SiteAuthority
     public string CertificatePath => Path.Combine(Dir, CertificateFile);
 
     /// <summary>Creates a new CA in <paramref name="dir"/> (which must not hold one yet).</summary>
-    public static SiteAuthority Init(string dir, string name = "OgActors site CA", int days = 3650)
+    public static SiteAuthority Init(string dir, string name = "OgActors site CA", int days = 3650, DateTimeOffset? notBefore = null)
     {
         dir = Path.GetFullPath(dir);
         if (File.Exists(Path.Combine(dir, KeyFile)) || File.Exists(Path.Combine(dir, CertificateFile)))
@@ -43,8 +43,8 @@ public sealed class SiteAuthority
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = DateTimeOffset.UtcNow;
-        using var ca = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(days));
+        var from = notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5);
+        using var ca = request.CreateSelfSigned(from, from.AddDays(days));
         PemFiles.WriteKey(Path.Combine(dir, KeyFile), key);
         PemFiles.WriteCertificate(Path.Combine(dir, CertificateFile), ca);
         return Open(dir);

@@ -49,7 +49,7 @@ public sealed class PkiTests : IDisposable
     [Fact]
     public void The_peer_check_refuses_no_certificate_a_foreign_ca_an_expired_one_and_a_role_not_accepted_saying_why()
     {
-        var site = SiteAuthority.Init(Path.Combine(_dir, "site"));
+        var site = SiteAuthority.Init(Path.Combine(_dir, "site"), notBefore: DateTimeOffset.UtcNow.AddDays(-10));
         var foreign = SiteAuthority.Init(Path.Combine(_dir, "foreign"), "Student CA");
         var server = Load(site.Issue("coord", CertificateRole.Server));
         var computer = Load(site.Issue("pc01", CertificateRole.Computer));
@@ -70,7 +70,7 @@ public sealed class PkiTests : IDisposable
     [Fact]
     public void A_node_with_tls_on_does_not_start_without_its_files_or_with_an_expired_foreign_or_wrong_role_certificate()
     {
-        var site = SiteAuthority.Init(Path.Combine(_dir, "site"));
+        var site = SiteAuthority.Init(Path.Combine(_dir, "site"), notBefore: DateTimeOffset.UtcNow.AddDays(-10));
         var foreign = SiteAuthority.Init(Path.Combine(_dir, "foreign"), "Student CA");
         string Tls(IssuedCertificate c) => $"og.tls {{ ca = \"{site.CertificatePath}\", certificate = \"{c.CertificatePath}\", key = \"{c.KeyPath}\" }}";
         string Refusal(NodeRole role, string hocon)

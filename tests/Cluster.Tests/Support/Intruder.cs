@@ -27,26 +27,27 @@ public static class Intruder
             .And(new DotNettySslSetup(certificate, suppressValidation: true, requireMutualAuthentication: presentCertificate)));
 }
 
-/// <summary>Collects the warnings an ActorSystem logs (its EventStream), to find the refusal lines.</summary>
-public sealed class WarningLog : ReceiveActor
+/// <summary>Collects the warnings and errors an ActorSystem logs (its EventStream), to find the refusal lines.</summary>
+public sealed class WarningLog
 {
     private readonly List<string> _lines = [];
-
-    private WarningLog()
-    {
-        Receive<Warning>(w => { lock (_lines) _lines.Add(w.Message?.ToString() ?? ""); });
-        Receive<Error>(e => { lock (_lines) _lines.Add(e.Message?.ToString() ?? ""); });
-    }
 
     public IReadOnlyList<string> Lines { get { lock (_lines) return [.. _lines]; } }
 
     public static WarningLog On(ActorSystem system)
     {
-        WarningLog? log = null;
-        var actor = system.ActorOf(Props.Create(() => log = new WarningLog()), "warning-log-" + Guid.NewGuid().ToString("N")[..8]);
+        var log = new WarningLog();
+        var actor = system.ActorOf(Props.Create(() => new Collector(log._lines)), "warning-log-" + Guid.NewGuid().ToString("N")[..8]);
         system.EventStream.Subscribe(actor, typeof(Warning));
         system.EventStream.Subscribe(actor, typeof(Error));
-        SpinWait.SpinUntil(() => log is not null, TimeSpan.FromSeconds(5));
-        return log!;
+        return log;
+    }
+
+    private sealed class Collector : ReceiveActor
+    {
+        public Collector(List<string> lines)
+        {
+            Receive<LogEvent>(e => { lock (lines) lines.Add(e.Message?.ToString() ?? ""); });
+        }
     }
 }
