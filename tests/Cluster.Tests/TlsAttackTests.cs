@@ -62,6 +62,30 @@ public sealed class TlsAttackTests(LabFixture fixture) : IClassFixture<LabFixtur
     }
 
     [Fact]
+    public async Task A_computer_certificate_that_joins_the_cluster_is_downed_because_it_cannot_prove_a_server_certificate()
+    {
+        var log = WarningLog.On(_lab.Coordinator.System);
+        var certificate = SiteCertificate("pc-member", CertificateRole.Computer);
+        // The strongest student: the same split-brain settings as the site (so the join is not refused as incompatible), and
+        // our own proof responder, signing honestly with the computer certificate it has.
+        using var intruder = Intruder.Start(certificate, presentCertificate: true, "cluster", CoordinatorSeed, $$"""
+            akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+            akka.cluster.split-brain-resolver { active-strategy = keep-oldest, stable-after = 15s, down-all-when-unstable = off
+                                                keep-oldest { role = "coordinator", down-if-alone = off } }
+            akka.cluster.roles = [repository]
+            """);
+        intruder.ActorOf(OgActors.Hosting.Tls.MembershipProofResponder.Props(certificate), OgActors.Hosting.Tls.MembershipProofResponder.Name);
+        var address = Akka.Cluster.Cluster.Get(intruder).SelfAddress.ToString();
+
+        await Eventually.Within(TimeSpan.FromSeconds(20), () => Task.FromResult(log.Lines.Any(l => l.StartsWith($"Downing member {address}") &&
+            l.Contains("'CN=pc-member, OU=computer, O=OgActors' is a computer certificate, and this node accepts only server certificates"))),
+            "the coordinator downs the member that proved only a computer certificate");
+        await Eventually.Within(TimeSpan.FromSeconds(20), () => Task.FromResult(
+            ClusterApi.View(_lab.Coordinator.Cluster).Members.All(m => m.Address != address)), "the intruder is removed from the cluster");
+        await AssertLabUnchangedAsync();
+    }
+
+    [Fact]
     public async Task A_computer_certificate_cannot_reach_another_computer_but_a_server_certificate_can()
     {
         var pc01 = _lab.Client("pc01")!;

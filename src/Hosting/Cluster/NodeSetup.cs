@@ -47,8 +47,18 @@ public static class NodeSetup
     /// The split-brain resolver comes from the HOCON layers (keep-oldest on role coordinator, see coordinator.hocon).
     /// A node without seed nodes founds the cluster by joining itself.
     /// </summary>
-    public static AkkaConfigurationBuilder WithOgCluster(this AkkaConfigurationBuilder builder, NodeSettings node, string role)
+    public static AkkaConfigurationBuilder WithOgCluster(this AkkaConfigurationBuilder builder, NodeSettings node, string role, Config? config = null)
     {
+        // With TLS, every member proves its server certificate to the coordinators (see MembershipGuard).
+        var tls = config is null ? TlsSettings.Off : TlsSettings.From(config);
+        if (tls.Enabled)
+            builder.WithActors((system, _) =>
+            {
+                system.ActorOf(MembershipProofResponder.Props(tls.Certificate!), MembershipProofResponder.Name);
+                if (role == NodeRoles.Coordinator)
+                    system.ActorOf(MembershipGuard.Props(tls.Check!.SiteCa,
+                        config!.GetTimeSpan("og.tls.membership-proof-timeout", TimeSpan.FromSeconds(15))), "membership-guard");
+            });
         builder.WithClustering(new ClusterOptions
         {
             Roles = [role],

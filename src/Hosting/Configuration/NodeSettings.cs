@@ -23,7 +23,7 @@ public sealed record NodeSettings(
         var systemName = config.GetString("og.cluster.system-name", "ogactors");
         // With TLS the nodes' addresses are akka.ssl.tcp://; a seed written either way means the same coordinator.
         var scheme = Tls.TlsSettings.Scheme(config);
-        var seeds = (config.GetStringList("og.cluster.seed-nodes")?.ToList() ?? []).Select(s => WithScheme(s, scheme)).ToList();
+        var seeds = config.GetStringList("og.cluster.seed-nodes")?.ToList() ?? [];
         foreach (var seed in seeds)
         {
             if (!ActorPath.TryParseAddress(seed, out var address) || address.Host is null || address.Port is null)
@@ -31,6 +31,7 @@ public sealed record NodeSettings(
             if (address.System != systemName)
                 throw new SettingsException($"The seed node '{seed}' names the system '{address.System}', but this installation is '{systemName}'.");
         }
+        seeds = [.. seeds.Select(s => WithScheme(s, scheme))];
         var bind = config.GetString("og.node.bind-hostname", "");
         return new NodeSettings(systemName, hostname, string.IsNullOrWhiteSpace(bind) ? hostname : bind, port,
             Path.GetFullPath(dataDir), seeds);

@@ -14,9 +14,10 @@ namespace OgActors.Cluster.Tests.Support;
 /// </summary>
 public static class Intruder
 {
-    public static ActorSystem Start(X509Certificate2 certificate, bool presentCertificate, string provider = "remote", string? seed = null) =>
+    public static ActorSystem Start(X509Certificate2 certificate, bool presentCertificate, string provider = "remote", string? seed = null,
+        string extraHocon = "") =>
         ActorSystem.Create("ogactors", BootstrapSetup.Create()
-            .WithConfig(ConfigurationFactory.ParseString($$"""
+            .WithConfig(ConfigurationFactory.ParseString(extraHocon + "\n" + OgActors.Hosting.Serialization.SerializationSetup.Hocon + "\n" + $$"""
                 akka.actor.provider = {{provider}}
                 akka.loglevel = WARNING
                 akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0, enable-ssl = on }
