@@ -11,6 +11,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (LibraryRunner.Handles(args)) return LibraryRunner.Run(args);
+        if (TlsCostRunner.Handles(args)) return TlsCostRunner.Run(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

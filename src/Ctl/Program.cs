@@ -25,6 +25,7 @@ namespace OgActors.Ctl
             .. DeployCommands.Palettes,
             SessionCommands.Create,
             AuditCommands.Create,
+            PkiCommands.Create,
         ];
 
         public static RootCommand Build(CtlContext ctx, IEnumerable<Func<CtlContext, Command>>? palettes = null)

@@ -8,6 +8,7 @@ using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Hosting;
 using OgActors.Hosting.Configuration;
 using OgActors.Messages.Computers;
+using OgActors.Pki;
 using OgActors.RepositoryNode.Hosting;
 using static OgActors.Hosting.Configuration.OgConfiguration;
 
@@ -23,6 +24,7 @@ public sealed class AllInOneLab : IRunningLab
     private readonly Dictionary<string, LabComputerFiles> _files = new(StringComparer.OrdinalIgnoreCase);
     private bool _stopped;
     private LabLock? _lock;
+    private LabPki? _pki;
 
     private AllInOneLab(LabOptions options, string token, CoordinatorNode coordinator)
     {
@@ -52,9 +54,14 @@ public sealed class AllInOneLab : IRunningLab
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 
         CoordinatorNode coordinator;
-        try { coordinator = await CoordinatorNode.StartAsync(CoordinatorConfig(options, token), options.CoordinatorModules, cancellationToken); }
+        LabPki? pki;
+        try
+        {
+            pki = options.Tls ? LabPki.Create(dataDir) : null;
+            coordinator = await CoordinatorNode.StartAsync(CoordinatorConfig(options, token, pki), options.CoordinatorModules, cancellationToken);
+        }
         catch { labLock.Dispose(); throw; }
-        var lab = new AllInOneLab(options, token, coordinator) { _lock = labLock };
+        var lab = new AllInOneLab(options, token, coordinator) { _lock = labLock, _pki = pki };
         try
         {
             await coordinator.WaitUntilUpAsync(options.ReadyTimeout);
@@ -138,8 +145,16 @@ public sealed class AllInOneLab : IRunningLab
 
     // ---- configuration of each node ----------------------------------------------------------------------------
 
-    private static Config CoordinatorConfig(LabOptions options, string token) => OgConfiguration.Build(NodeRole.Coordinator, null,
+    /// <summary>The lab's throwaway CA (DIR/pki), or null when the lab runs without TLS.</summary>
+    public LabPki? Pki => _pki;
+
+    /// <summary>A node's og.tls settings: its certificate from the lab's CA, or TLS off.</summary>
+    private static string Tls(LabPki? pki, string name, CertificateRole role) =>
+        pki?.Hocon(name, role) ?? "og.tls.enabled = off";
+
+    private static Config CoordinatorConfig(LabOptions options, string token, LabPki? pki) => OgConfiguration.Build(NodeRole.Coordinator, null,
         options.CoordinatorHocon,
+        Tls(pki, "coordinator", CertificateRole.Server),
         $$"""
         og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(options.DataDir, "coordinator"))}} }
         og.cluster.seed-nodes = []
@@ -148,6 +163,7 @@ public sealed class AllInOneLab : IRunningLab
         options.CommonHocon);
 
     private Config RepositoryConfig() => OgConfiguration.Build(NodeRole.Repository, null,
+        Tls(_pki, "repository", CertificateRole.Server),
         $$"""
         og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(DataDir, "repository"))}} }
         og.cluster.seed-nodes = [{{Quote(Coordinator.Cluster.SelfAddress.ToString())}}]
@@ -160,6 +176,7 @@ public sealed class AllInOneLab : IRunningLab
         var index = _files.Keys.ToList().IndexOf(files.Computer.Name) + 1;
         var partitions = string.Join(", ", files.Partitions.Select(p => $"{{ number = {p.Number}, device = {Quote(p.File)} }}"));
         return OgConfiguration.Build(NodeRole.Client, null,
+            Tls(_pki, files.Computer.Name, CertificateRole.Computer),
             $$"""
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(files.DataDir)}} }
             og.cluster.seed-nodes = [{{Quote(Coordinator.Cluster.SelfAddress.ToString())}}]

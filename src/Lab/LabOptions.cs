@@ -43,6 +43,10 @@ public sealed record LabOptions
     /// <summary>How long the lab may take to be ready (cluster up, every computer registered).</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Mutual TLS between the lab's nodes with a throwaway CA in DIR/pki (on, like a real installation); off for
+    /// in-process tests that do not test the transport.</summary>
+    public bool Tls { get; init; } = true;
+
     public LabComputer ComputerAt(int index) =>
         Computer?.Invoke(index) ?? new LabComputer($"pc{index:00}", [.. Enumerable.Repeat(PartitionSize, PartitionsPerComputer)], CacheCapacity);
 }

@@ -45,7 +45,8 @@ public sealed class ConfigurationTests : IDisposable
         node.Port.Should().Be(6000);                      // command line
         node.Hostname.Should().Be("env-host");            // environment over the file
         node.DataDir.Should().Be("/site/data");           // site file over embedded
-        node.SeedNodes.Should().Equal("akka.tcp://ogactors@a:1", "akka.tcp://ogactors@b:2");
+        // TLS is on by default, so the seeds are read with its scheme (see PkiTests.Seed_nodes_are_read_with_the_scheme_of_the_transport).
+        node.SeedNodes.Should().Equal("akka.ssl.tcp://ogactors@a:1", "akka.ssl.tcp://ogactors@b:2");
         CoordinatorSettings.From(config, node).ApiToken.Should().Be("env-token");
         config.GetString("akka.cluster.split-brain-resolver.active-strategy").Should().Be("keep-oldest", "embedded akka settings survive the layering");
     }

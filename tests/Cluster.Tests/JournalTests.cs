@@ -108,6 +108,7 @@ public sealed class JournalTests : IDisposable
         journalHocon,
         $$"""
         og.node { hostname = "127.0.0.1", port = {{_coordinatorPort}}, data-dir = {{Quote(Path.Combine(_dir, "coordinator"))}} }
+        og.tls.enabled = off
         og.coordinator.api { url = "http://127.0.0.1:0", token = "journal-test" }
         """,
         TestPaths.Strict));
@@ -121,6 +122,7 @@ public sealed class JournalTests : IDisposable
         return await ClientNodeHost.StartAsync(OgConfiguration.Build(NodeRole.Client, null,
             $$"""
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(dataDir)}} }
+            og.tls.enabled = off
             og.cluster.seed-nodes = [{{Quote(CoordinatorAddress)}}]
             og.computer { name = {{name}}, mac = "02:00:00:00:00:0{{partitionMiB}}", ip = "127.0.0.1", register-retry = 1s
                           partitions = [{ number = 1, device = {{Quote(partition)}} }] }

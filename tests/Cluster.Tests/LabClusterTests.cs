@@ -117,6 +117,7 @@ public sealed class LabClusterTests(LabFixture fixture, Xunit.Abstractions.ITest
             dll, "--hostname", "127.0.0.1", "--port", "0", "--data", dataDir, "--name", "pc-proc",
             "--seed", _lab.Coordinator.Cluster.SelfAddress.ToString(), "--partition", $"1={partition}",
             "--mac", "02:0a:c7:00:99:01", "--ip", "127.0.0.1", "--set", "akka.loglevel=WARNING",
+            .. _lab.Pki?.Arguments("pc-proc", OgActors.Pki.CertificateRole.Computer) ?? [],
         ]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
 
         async Task<ComputerStatus?> Status() => (await _lab.ComputersAsync()).SingleOrDefault(c => c.Name == "pc-proc");

@@ -32,6 +32,7 @@ public sealed class OperationsAuditTests : IAsyncLifetime
     private Task<CoordinatorNode> StartCoordinatorAsync(bool strict) =>
         CoordinatorNode.StartAsync(OgConfiguration.Build(NodeRole.Coordinator, null, $$"""
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_data, "coordinator"))}} }
+            og.tls.enabled = off
             og.cluster.seed-nodes = []
             og.coordinator.api {
               url = "http://127.0.0.1:0", token = "{{AdminToken}}"
@@ -62,6 +63,7 @@ public sealed class OperationsAuditTests : IAsyncLifetime
         _coordinator = await StartCoordinatorAsync(strict: true);
         _repository = await RepositoryNodeHost.StartAsync(OgConfiguration.Build(NodeRole.Repository, null, $$"""
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_data, "repository"))}} }
+            og.tls.enabled = off
             og.cluster.seed-nodes = [{{Quote(_coordinator.Cluster.SelfAddress.ToString())}}]
             og.repository { name = "repo1", images-dir = {{Quote(Path.Combine(_data, "images"))}}, http-url = "http://127.0.0.1:0", settle-time = 300ms }
             """, "akka.actor.serialize-messages = on\nakka.loglevel = WARNING"), RepositoryModules.Default);
@@ -167,6 +169,7 @@ public sealed class OperationsAuditTests : IAsyncLifetime
         // (and its singletons take over 2 s after A is removed, the down-removal margin, instead of after that long wait).
         var a = await CoordinatorNode.StartAsync(OgConfiguration.Build(NodeRole.Coordinator, null, $$"""
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_data, "a"))}} }
+            og.tls.enabled = off
             og.cluster.seed-nodes = []
             og.coordinator.api { url = "http://127.0.0.1:0", token = "{{AdminToken}}" }
             akka.coordinated-shutdown.run-by-actor-system-terminate = off
@@ -178,6 +181,7 @@ public sealed class OperationsAuditTests : IAsyncLifetime
             await LedgerUpAsync(a);
             _coordinator = await CoordinatorNode.StartAsync(OgConfiguration.Build(NodeRole.Coordinator, null, $$"""
                 og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_data, "b"))}} }
+                og.tls.enabled = off
                 og.cluster.seed-nodes = [{{Quote(a.Cluster.SelfAddress.ToString())}}]
                 og.coordinator.api { url = "http://127.0.0.1:0", token = "{{AdminToken}}", operators { alice = "alice-token-0123456789" } }
                 akka.cluster.split-brain-resolver.stable-after = 300s

@@ -23,13 +23,15 @@ public sealed class NodeRemovalTests : IAsyncLifetime
     {
         int coordinatorPort = FreePort(), repositoryPort = FreePort(), apiPort = FreePort(), httpPort = FreePort();
         const string token = "node-removal-test-token";
+        // Real processes as in a real installation: mutual TLS with certificates of a site CA (the lab's kind, throwaway).
+        var pki = OgActors.Lab.LabPki.Create(_data);
         var coordinator = Start(RealProcess.Binary("OgActors.Coordinator", "og-coordinator"),
             ["--hostname", "127.0.0.1", "--port", $"{coordinatorPort}", "--data", Path.Combine(_data, "coordinator"),
-             "--api-url", $"http://127.0.0.1:{apiPort}", "--token", token]);
+             "--api-url", $"http://127.0.0.1:{apiPort}", "--token", token, .. pki.Arguments("coordinator", OgActors.Pki.CertificateRole.Server)]);
         var repository = Start(RealProcess.Binary("OgActors.RepositoryNode", "og-repository"),
             ["--hostname", "127.0.0.1", "--port", $"{repositoryPort}", "--seed", $"akka.tcp://ogactors@127.0.0.1:{coordinatorPort}",
              "--data", Path.Combine(_data, "repository"), "--name", "repo1", "--images", Path.Combine(_data, "images"),
-             "--http-url", $"http://127.0.0.1:{httpPort}"]);
+             "--http-url", $"http://127.0.0.1:{httpPort}", .. pki.Arguments("repo1", OgActors.Pki.CertificateRole.Server)]);
 
         using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}/"), Timeout = TimeSpan.FromSeconds(10) };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -28,6 +28,9 @@ public static class NodeOptions
         new("--port", "OG_PORT", "og.node.port", OptionKind.Number, "Akka.Remote port (0 = any free port)"),
         new("--seed", "OG_SEEDS", "og.cluster.seed-nodes", OptionKind.List, "coordinator address akka.tcp://ogactors@HOST:PORT (repeatable)"),
         new("--data", "OG_DATA", "og.node.data-dir", OptionKind.Text, "data directory"),
+        new("--tls-ca", "OG_TLS_CA", "og.tls.ca", OptionKind.Text, "site CA certificate (ca.crt from 'ogctl pki init')"),
+        new("--tls-cert", "OG_TLS_CERT", "og.tls.certificate", OptionKind.Text, "this node's certificate (NAME.crt from 'ogctl pki issue')"),
+        new("--tls-key", "OG_TLS_KEY", "og.tls.key", OptionKind.Text, "this node's private key (NAME.key, mode 0600)"),
     ];
 
     public static readonly IReadOnlyList<NodeOption> Coordinator =

@@ -21,6 +21,8 @@ public sealed record NodeSettings(
         var dataDir = config.GetString("og.node.data-dir", "");
         if (string.IsNullOrWhiteSpace(dataDir)) throw new SettingsException("og.node.data-dir is empty; set --data to a directory this node may write.");
         var systemName = config.GetString("og.cluster.system-name", "ogactors");
+        // With TLS the nodes' addresses are akka.ssl.tcp://; a seed written either way means the same coordinator.
+        var scheme = Tls.TlsSettings.Scheme(config);
         var seeds = config.GetStringList("og.cluster.seed-nodes")?.ToList() ?? [];
         foreach (var seed in seeds)
         {
@@ -29,9 +31,17 @@ public sealed record NodeSettings(
             if (address.System != systemName)
                 throw new SettingsException($"The seed node '{seed}' names the system '{address.System}', but this installation is '{systemName}'.");
         }
+        seeds = [.. seeds.Select(s => WithScheme(s, scheme))];
         var bind = config.GetString("og.node.bind-hostname", "");
         return new NodeSettings(systemName, hostname, string.IsNullOrWhiteSpace(bind) ? hostname : bind, port,
             Path.GetFullPath(dataDir), seeds);
+    }
+
+    private static string WithScheme(string seed, string scheme)
+    {
+        foreach (var known in new[] { "akka.ssl.tcp://", "akka.tcp://" })
+            if (seed.StartsWith(known, StringComparison.OrdinalIgnoreCase)) return scheme + "://" + seed[known.Length..];
+        return seed;
     }
 
     /// <summary>Creates the data directory, with a clear sentence if it cannot be.</summary>

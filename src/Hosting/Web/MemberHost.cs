@@ -42,7 +42,7 @@ public abstract class MemberHost(WebApplication app, NodeSettings node) : IAsync
         services(builder.Services);
         builder.Services.AddAkka(node.SystemName, (akkaBuilder, provider) =>
         {
-            akkaBuilder.WithOgNode(config, node).WithOgCluster(node, role);
+            akkaBuilder.WithOgNode(config, node).WithOgCluster(node, role, config);
             akka(akkaBuilder, provider);
         });
         return builder;

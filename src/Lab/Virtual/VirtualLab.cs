@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using OgActors.Pki;
 
 namespace OgActors.Lab.Virtual;
 
@@ -16,6 +17,9 @@ public sealed class VirtualLab : IRunningLab
 {
     public const int CoordinatorPort = 4053, RepositoryPort = 4055, ClientPort = 4054, ApiPort = 5480, RepositoryHttpPort = 5481;
     public const string RepositoryName = "repo1";
+
+    /// <summary>The nodes' address scheme: the classroom runs with mutual TLS, so akka.ssl.tcp.</summary>
+    public const string Scheme = "akka.ssl.tcp";
 
     private readonly VirtualLabOptions _options;
     private readonly LabLock _lock;
@@ -73,10 +77,14 @@ public sealed class VirtualLab : IRunningLab
             _links.Add(_net.AddComputer(files.Computer.Name, i, _options.LinkMbit));
         }
 
-        var seed = $"akka.tcp://ogactors@{ClassroomNetwork.ServerIp}:{CoordinatorPort}";
+        // Mutual TLS as in a real installation: a throwaway CA in DIR/pki, a server certificate for the coordinator and the
+        // repository, a computer certificate for each computer.
+        var pki = LabPki.Create(DataDir);
+        var seed = $"{Scheme}://ogactors@{ClassroomNetwork.ServerIp}:{CoordinatorPort}";
         _coordinatorPid = NamespacedProcess.Start(_net.ServerNamespace,
             ["dotnet", NodeBinary("OgActors.Coordinator", "og-coordinator"), "--hostname", ClassroomNetwork.ServerIp, "--port", $"{CoordinatorPort}",
-             "--data", Path.Combine(DataDir, "coordinator"), "--api-url", $"http://{ClassroomNetwork.ServerIp}:{ApiPort}", "--token", Token],
+             "--data", Path.Combine(DataDir, "coordinator"), "--api-url", $"http://{ClassroomNetwork.ServerIp}:{ApiPort}", "--token", Token,
+             .. pki.Arguments("coordinator", CertificateRole.Server)],
             LogOf("coordinator"));
         _forwarder = new ApiForwarder(_options.ApiPort, _net.ServerNamespace, new IPEndPoint(IPAddress.Parse(ClassroomNetwork.ServerIp), ApiPort));
         using var api = new HttpClient { BaseAddress = new Uri(_forwarder.Url + "/api/"), Timeout = TimeSpan.FromSeconds(5) };
@@ -87,7 +95,8 @@ public sealed class VirtualLab : IRunningLab
         _repositoryPid = NamespacedProcess.Start(_net.ServerNamespace,
             ["dotnet", NodeBinary("OgActors.RepositoryNode", "og-repository"), "--hostname", ClassroomNetwork.ServerIp, "--port", $"{RepositoryPort}",
              "--seed", seed, "--data", Path.Combine(DataDir, "repository"), "--name", RepositoryName,
-             "--images", Path.Combine(DataDir, "repository", "images"), "--http-url", $"http://{ClassroomNetwork.ServerIp}:{RepositoryHttpPort}"],
+             "--images", Path.Combine(DataDir, "repository", "images"), "--http-url", $"http://{ClassroomNetwork.ServerIp}:{RepositoryHttpPort}",
+             .. pki.Arguments(RepositoryName, CertificateRole.Server)],
             LogOf("repository"));
         await UntilAsync(api, "repositories", list => list.EnumerateArray().Any(r => Is(r, "name", RepositoryName) && r.GetProperty("online").GetBoolean()),
             deadline, $"Repository {RepositoryName} was not announced", cancel);
@@ -106,10 +115,11 @@ public sealed class VirtualLab : IRunningLab
                 .. files.Partitions.SelectMany(p => new[] { "--partition", $"{p.Number}={p.File}" }),
                 "--set", $"og.computer.repositories.{RepositoryName}=\"http://{ClassroomNetwork.ServerIp}:{RepositoryHttpPort}\"",
                 "--set", "og.computer.register-retry=1s",
+                .. pki.Arguments(files.Computer.Name, CertificateRole.Computer),
             ];
             var log = LogOf(files.Computer.Name);
             var pid = NamespacedProcess.Start(ns, command, log);
-            entries.Add(new LabComputerEntry(files.Computer.Name, files.DataDir, ClassroomNetwork.MacOf(ns), ip, $"akka.tcp://ogactors@{ip}:{ClientPort}",
+            entries.Add(new LabComputerEntry(files.Computer.Name, files.DataDir, ClassroomNetwork.MacOf(ns), ip, $"{Scheme}://ogactors@{ip}:{ClientPort}",
                 files.Partitions, files.CacheDir, files.Computer.CacheCapacity, ns, pid, command, log, _options.LinkMbit));
         }
         await UntilAsync(api, "computers", list => _files.Keys.All(name => list.EnumerateArray().Any(c => Is(c, "name", name) && c.GetProperty("online").GetBoolean())),
@@ -117,7 +127,7 @@ public sealed class VirtualLab : IRunningLab
 
         Manifest = new LabManifest(_forwarder.Url, Token, seed, "sqlite: " + Path.Combine(DataDir, "coordinator", "journal.db"),
             Path.Combine(DataDir, "repository", "images"),
-            new LabRepositoryEntry(RepositoryName, $"akka.tcp://ogactors@{ClassroomNetwork.ServerIp}:{RepositoryPort}", Path.Combine(DataDir, "repository", "images"),
+            new LabRepositoryEntry(RepositoryName, $"{Scheme}://ogactors@{ClassroomNetwork.ServerIp}:{RepositoryPort}", Path.Combine(DataDir, "repository", "images"),
                 $"http://{ClassroomNetwork.ServerIp}:{RepositoryHttpPort}"),
             entries, Environment.ProcessId, DateTimeOffset.UtcNow,
             new LabNetworkEntry(ClassroomNetwork.Network, ClassroomNetwork.MulticastGroup, _net.Prefix, _net.BridgeNamespace, ClassroomNetwork.BridgeName,

@@ -28,11 +28,13 @@ public sealed class RealHostsTests : IAsyncLifetime
         const string strict = "akka.actor.serialize-messages = on\nakka.loglevel = WARNING";
         _coordinator = await CoordinatorNode.StartAsync(OgConfiguration.Build(NodeRole.Coordinator, null, $$"""
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_dataDir, "coordinator"))}} }
+            og.tls.enabled = off
             og.cluster.seed-nodes = []
             og.coordinator.api { url = "http://127.0.0.1:0", token = "test-token" }
             """, strict), CoordinatorModules.Default);
         _repository = await RepositoryNodeHost.StartAsync(OgConfiguration.Build(NodeRole.Repository, null, $$"""
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_dataDir, "repository"))}} }
+            og.tls.enabled = off
             og.cluster.seed-nodes = [{{Quote(_coordinator.Cluster.SelfAddress.ToString())}}]
             og.repository { name = "repo1", images-dir = {{Quote(Path.Combine(_dataDir, "images"))}}, http-url = "http://127.0.0.1:0", settle-time = 300ms }
             """, strict), RepositoryModules.Default);
