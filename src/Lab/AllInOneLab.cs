@@ -43,6 +43,9 @@ public sealed class AllInOneLab : IRunningLab
     /// <summary>Every coordinator the lab started, in order (the first founded the cluster), crashed ones included.</summary>
     public IReadOnlyList<CoordinatorNode> Coordinators => _coordinators;
 
+    /// <summary>Whether <paramref name="coordinator"/> was crashed by <see cref="CrashCoordinatorAsync"/>.</summary>
+    public bool IsCrashed(CoordinatorNode coordinator) => _crashed.Contains(coordinator);
+
     /// <summary>Akka addresses of every coordinator: the seed nodes of the repository and the contact points of the computers.</summary>
     private IEnumerable<string> CoordinatorAddresses => _coordinators.Select(c => c.Cluster.SelfAddress.ToString());
     public RepositoryNodeHost Repository { get; private set; } = null!;

@@ -146,7 +146,7 @@ public sealed class MultiCoordinatorTests(Xunit.Abstractions.ITestOutputHelper o
         for (var i = 0; i < _lab.Coordinators.Count; i++)
         {
             var node = _lab.Coordinators[i];
-            if (node.System.WhenTerminated.IsCompleted) continue;
+            if (_lab.IsCrashed(node)) continue;
             var region = node.App.Services.GetRequiredService<ActorRegistry>().Get<SessionRegion>();
             var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(10));
             if (state.Shards.Any(s => s.EntityIds.Contains(id))) return i;
