@@ -15,13 +15,16 @@ using static OgActors.Hosting.Configuration.OgConfiguration;
 namespace OgActors.Lab;
 
 /// <summary>
-/// The all-in-one lab: a coordinator, one repository and N computers' client nodes, each its own ActorSystem on
-/// 127.0.0.1 with free ports, in one process. Writes DIR/lab.json once every computer is registered.
+/// The all-in-one lab: a coordinator (or several, <see cref="LabOptions.Coordinators"/>), one repository and N computers'
+/// client nodes, each its own ActorSystem on 127.0.0.1 with free ports, in one process. Writes DIR/lab.json once every
+/// computer is registered.
 /// </summary>
 public sealed class AllInOneLab : IRunningLab
 {
     private readonly Dictionary<string, ClientNodeHost?> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, LabComputerFiles> _files = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<CoordinatorNode> _coordinators = [];
+    private readonly HashSet<CoordinatorNode> _crashed = [];
     private bool _stopped;
     private LabLock? _lock;
     private LabPki? _pki;
@@ -36,7 +39,17 @@ public sealed class AllInOneLab : IRunningLab
     public LabOptions Options { get; }
     public string DataDir => Options.DataDir;
     public string Token { get; }
+    /// <summary>A running coordinator: the first one, or after <see cref="CrashCoordinatorAsync"/> one that still runs.</summary>
     public CoordinatorNode Coordinator { get; private set; }
+
+    /// <summary>Every coordinator the lab started, in order (the first founded the cluster), crashed ones included.</summary>
+    public IReadOnlyList<CoordinatorNode> Coordinators => _coordinators;
+
+    /// <summary>Whether <paramref name="coordinator"/> was crashed by <see cref="CrashCoordinatorAsync"/>.</summary>
+    public bool IsCrashed(CoordinatorNode coordinator) => _crashed.Contains(coordinator);
+
+    /// <summary>Akka addresses of every coordinator: the seed nodes of the repository and the contact points of the computers.</summary>
+    private IEnumerable<string> CoordinatorAddresses => _coordinators.Select(c => c.Cluster.SelfAddress.ToString());
     public RepositoryNodeHost Repository { get; private set; } = null!;
     public LabManifest Manifest { get; private set; } = null!;
     public IReadOnlyDictionary<string, LabComputerFiles> ComputerFiles => _files;
@@ -47,24 +60,35 @@ public sealed class AllInOneLab : IRunningLab
     public static async Task<AllInOneLab> StartAsync(LabOptions options, CancellationToken cancellationToken = default)
     {
         if (options.Computers < 0) throw new SettingsException("The lab needs 0 or more computers.");
+        if (options.Coordinators < 1) throw new SettingsException("The lab needs at least one coordinator.");
         var dataDir = Path.GetFullPath(options.DataDir);
         options = options with { DataDir = dataDir };
         var labLock = LabLock.Take(dataDir);
         LabManifest.Delete(dataDir); // a crashed run's manifest describes a lab that is gone
         var token = options.Token ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 
+        // Several coordinators sign and check upload capabilities with one secret (each would otherwise make its own).
+        var secret = options.Coordinators > 1 ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
         CoordinatorNode coordinator;
         LabPki? pki;
         try
         {
             pki = options.Tls ? LabPki.Create(dataDir) : null;
-            coordinator = await CoordinatorNode.StartAsync(CoordinatorConfig(options, token, pki), options.CoordinatorModules, cancellationToken);
+            coordinator = await CoordinatorNode.StartAsync(CoordinatorConfig(options, token, 1, null, secret, pki), options.CoordinatorModules, cancellationToken);
         }
         catch { labLock.Dispose(); throw; }
         var lab = new AllInOneLab(options, token, coordinator) { _lock = labLock, _pki = pki };
+        lab._coordinators.Add(coordinator);
         try
         {
             await coordinator.WaitUntilUpAsync(options.ReadyTimeout);
+            for (var i = 2; i <= options.Coordinators; i++)
+            {
+                var next = await CoordinatorNode.StartAsync(CoordinatorConfig(options, token, i, coordinator.Cluster.SelfAddress.ToString(), secret, pki),
+                    options.CoordinatorModules, cancellationToken);
+                lab._coordinators.Add(next);
+                await next.WaitUntilUpAsync(options.ReadyTimeout);
+            }
             lab.Repository = await RepositoryNodeHost.StartAsync(lab.RepositoryConfig(), options.RepositoryModules, cancellationToken);
             await lab.Repository.WaitUntilUpAsync(options.ReadyTimeout);
             for (var i = 1; i <= options.Computers; i++)
@@ -152,21 +176,26 @@ public sealed class AllInOneLab : IRunningLab
     private static string Tls(LabPki? pki, string name, CertificateRole role) =>
         pki?.Hocon(name, role) ?? "og.tls.enabled = off";
 
-    private static Config CoordinatorConfig(LabOptions options, string token, LabPki? pki) => OgConfiguration.Build(NodeRole.Coordinator, null,
+    /// <summary>Coordinator <paramref name="index"/> (1 = the first, data dir "coordinator"; then "coordinator2", ...).</summary>
+    private static Config CoordinatorConfig(LabOptions options, string token, int index, string? seed, string? secret, LabPki? pki) => OgConfiguration.Build(
+        NodeRole.Coordinator, null,
         options.CoordinatorHocon,
-        Tls(pki, "coordinator", CertificateRole.Server),
+        Tls(pki, index == 1 ? "coordinator" : $"coordinator{index}", CertificateRole.Server),
         $$"""
-        og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(options.DataDir, "coordinator"))}} }
-        og.cluster.seed-nodes = []
+        og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(options.DataDir, index == 1 ? "coordinator" : $"coordinator{index}"))}} }
+        og.cluster.seed-nodes = [{{(seed is null ? "" : Quote(seed))}}]
         og.coordinator.api { url = "http://127.0.0.1:0", token = {{Quote(token)}} }
+        {{(secret is null ? "" : $"og.coordinator.uploads.secret = {Quote(secret)}")}}
         """,
+        // A crash of one coordinator (CrashCoordinatorAsync) is its ActorSystem terminated without leaving the cluster.
+        options.Coordinators > 1 ? "akka.coordinated-shutdown.run-by-actor-system-terminate = off" : "",
         options.CommonHocon);
 
     private Config RepositoryConfig() => OgConfiguration.Build(NodeRole.Repository, null,
         Tls(_pki, "repository", CertificateRole.Server),
         $$"""
         og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(DataDir, "repository"))}} }
-        og.cluster.seed-nodes = [{{Quote(Coordinator.Cluster.SelfAddress.ToString())}}]
+        og.cluster.seed-nodes = [{{string.Join(", ", CoordinatorAddresses.Select(Quote))}}]
         og.repository { name = "repo1", images-dir = {{Quote(Path.Combine(DataDir, "repository", "images"))}}, http-url = "http://127.0.0.1:0" }
         """,
         Options.CommonHocon);
@@ -179,7 +208,7 @@ public sealed class AllInOneLab : IRunningLab
             Tls(_pki, files.Computer.Name, CertificateRole.Computer),
             $$"""
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(files.DataDir)}} }
-            og.cluster.seed-nodes = [{{Quote(Coordinator.Cluster.SelfAddress.ToString())}}]
+            og.cluster.seed-nodes = [{{string.Join(", ", CoordinatorAddresses.Select(Quote))}}]
             og.computer {
               name = {{Quote(files.Computer.Name)}}
               mac = {{Quote(LabMac(index))}}
@@ -209,6 +238,25 @@ public sealed class AllInOneLab : IRunningLab
         Environment.ProcessId,
         DateTimeOffset.UtcNow);
 
+    // ---- a coordinator crash ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Crashes coordinator <paramref name="index"/> (0-based) the way a SIGKILL does, as far as the rest of the cluster can
+    /// tell: its ActorSystem is terminated without leaving the cluster (no hand-over of shards or singletons, no goodbye to
+    /// the computers), then its API stops. The others notice it unreachable and the split-brain resolver downs it.
+    /// <see cref="Coordinator"/> becomes a coordinator that still runs.
+    /// </summary>
+    public async Task CrashCoordinatorAsync(int index)
+    {
+        var victim = _coordinators[index];
+        if (!_crashed.Add(victim)) return;
+        if (victim.System.Settings.Config.GetBoolean("akka.coordinated-shutdown.run-by-actor-system-terminate"))
+            throw new InvalidOperationException("Only a lab of several coordinators can crash one.");
+        await victim.System.Terminate();
+        try { await victim.DisposeAsync(); } catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException) { }
+        if (Coordinator == victim) Coordinator = _coordinators.First(c => !_crashed.Contains(c));
+    }
+
     // ---- stopping ----------------------------------------------------------------------------------------------
 
     /// <summary>Stops cleanly: computers unregister, then the repository and the coordinator leave the cluster.</summary>
@@ -218,7 +266,8 @@ public sealed class AllInOneLab : IRunningLab
         _stopped = true;
         await Task.WhenAll(_clients.Keys.ToList().Select(name => StopComputerAsync(name)));
         if (Repository is not null) await Repository.DisposeAsync();
-        await Coordinator.DisposeAsync();
+        // The younger coordinators leave first, so the first one's singletons do not move for nothing.
+        foreach (var coordinator in Enumerable.Reverse(_coordinators).Where(c => !_crashed.Contains(c)).ToList()) await coordinator.DisposeAsync();
         if (_lock is not null)
         {
             LabManifest.Delete(DataDir);

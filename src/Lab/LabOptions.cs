@@ -40,6 +40,13 @@ public sealed record LabOptions
     /// <summary>Extra actors for every client node.</summary>
     public IReadOnlyList<Action<AkkaConfigurationBuilder, IServiceProvider>> ClientConfigurators { get; init; } = [JobRunnerSetup.Configurator(announce: true)];
 
+    /// <summary>
+    /// How many coordinators (issue 16): the first founds the cluster, the others join it; the repository and every computer
+    /// list all of them (seed nodes, ClusterClient contact points). More than one needs a shared journal (PostgreSQL,
+    /// <see cref="CoordinatorHocon"/>); they share the API token and the upload secret.
+    /// </summary>
+    public int Coordinators { get; init; } = 1;
+
     /// <summary>How long the lab may take to be ready (cluster up, every computer registered).</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -29,7 +29,7 @@ public sealed class LabClusterTests(LabFixture fixture, Xunit.Abstractions.ITest
     }
 
     [Fact]
-    public void The_split_brain_resolver_is_keep_oldest_on_coordinators_without_down_all()
+    public void The_split_brain_resolver_is_keep_oldest_on_coordinators_downing_an_oldest_coordinator_left_alone_without_down_all()
     {
         foreach (var system in new[] { _lab.Coordinator.System, _lab.Repository.System })
         {
@@ -37,7 +37,8 @@ public sealed class LabClusterTests(LabFixture fixture, Xunit.Abstractions.ITest
             config.GetString("akka.cluster.downing-provider-class").Should().Contain("SplitBrainResolverProvider");
             config.GetString("akka.cluster.split-brain-resolver.active-strategy").Should().Be("keep-oldest");
             config.GetString("akka.cluster.split-brain-resolver.keep-oldest.role").Should().Be("coordinator");
-            config.GetBoolean("akka.cluster.split-brain-resolver.keep-oldest.down-if-alone").Should().BeFalse();
+            config.GetBoolean("akka.cluster.split-brain-resolver.keep-oldest.down-if-alone").Should().BeTrue(
+                "with several coordinators, the crash of the oldest must not down the others (issue 16)");
             config.GetString("akka.cluster.split-brain-resolver.down-all-when-unstable").Should().Be("off");
         }
     }

@@ -1,3 +1,4 @@
+using Akka.Cluster.Hosting;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Akka.Persistence.Hosting;
@@ -9,6 +10,9 @@ using OgActors.Coordinator.Hosting;
 using OgActors.Coordinator.Sessions;
 
 namespace OgActors.Coordinator.Domain;
+
+/// <summary>ActorRegistry key of the agent presence bridge (a cluster singleton).</summary>
+public sealed class AgentPresenceBridgeKey;
 
 /// <summary>
 /// The coordinator's domain as a module of the coordinator host: classroom, image and session entities, the job dispatcher
@@ -25,9 +29,12 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services)
     {
         var sessions = WithConfiguration(_sessions, services.GetService<Akka.Configuration.Config>());
+        // The bridge is a cluster singleton too (next to nothing it needs: it talks to the registry's and the dispatcher's proxies),
+        // so each presence change reaches the one dispatcher once, not once per coordinator.
         akka.AddCoordinatorDomain(sessions with { Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>() })
-            .WithActors((system, registry) => system.ActorOf(AgentPresenceBridge.Props(registry.Get<ComputerRegistry>(),
-                registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, []), "agent-presence-bridge"));
+            .WithSingleton<AgentPresenceBridgeKey>("agent-presence-bridge", (system, registry, _) => AgentPresenceBridge.Props(
+                registry.Get<ComputerRegistry>(), registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, []),
+                new ClusterSingletonOptions { Role = CoordinatorDomainSetup.Role }, createProxyToo: false);
     }
 
     /// <summary>The session settings with <c>og.coordinator.sessions.offline-timeout</c> from the node's configuration, when set.</summary>

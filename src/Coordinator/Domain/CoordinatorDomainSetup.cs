@@ -14,7 +14,8 @@ namespace OgActors.Coordinator.Domain;
 
 /// <summary>
 /// Wires the coordinator's domain into a host: the classroom, image and session shard regions on role
-/// <c>coordinator</c> (sessions remembered), the job dispatcher, the repository file linker, and the audit tagger.
+/// <c>coordinator</c> (sessions remembered), the job dispatcher (a cluster singleton, with a relay of this node's EventStream
+/// to it), the repository file linker, and the audit tagger.
 /// </summary>
 public static class CoordinatorDomainSetup
 {
@@ -30,7 +31,11 @@ public static class CoordinatorDomainSetup
                 new ShardOptions { Role = role, StateStoreMode = StateStoreMode.DData })
             .WithShardRegion<ImageRegion>("image", (_, _, _) => ImageActor.Props, EntityRouting.Images,
                 new ShardOptions { Role = role, StateStoreMode = StateStoreMode.DData })
-            .WithActors((system, registry) => registry.Register<JobDispatcherKey>(system.ActorOf(JobDispatcher.Props(DistributedPubSub.Get(system).Mediator), "job-dispatcher")))
+            // One dispatcher for the whole cluster (a singleton on the oldest coordinator), so "one job at a time per computer"
+            // and first come, first served hold across coordinators; every node reaches it through its proxy.
+            .WithSingleton<JobDispatcherKey>(JobDispatcher.Name, (system, _, _) => JobDispatcher.Props(DistributedPubSub.Get(system).Mediator),
+                new ClusterSingletonOptions { Role = role }, createProxyToo: true)
+            .WithActors((system, registry) => system.ActorOf(JobDispatcherRelay.Props(registry.Get<JobDispatcherKey>()), "job-dispatcher-relay"))
             .WithShardRegion<SessionRegion>("session",
                 (_, registry, _) => id => DeploymentSessionActor.Props(id, registry.Get<JobDispatcherKey>(), registry.Get<ClassroomRegion>(),
                     registry.Get<SessionRegion>(), settings),

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Persistence;
 using OgActors.Coordinator.Domain;
 using OgActors.Messages.Classrooms;
@@ -68,6 +69,8 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         Command<AbortClone>(m => { if (_state is not null) AbortReceivers(m.Reason); });
         Command<ResendTick>(_ => { SendUnacknowledged(); EndOffline(); });
         Command<ResumeWork>(_ => Resume());
+        Command<JobDispatcherStarted>(_ => Redispatch());
+        Command<SubscribeAck>(_ => { });
         Command<IReply>(_ => { }); // classrooms' answers to RecordPartitionImage
         Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
     }
@@ -105,6 +108,24 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         SendUnacknowledged();
         Timers.StartPeriodicTimer("resend", new ResendTick(), _settings.ResendInterval);
         ConcludeIfDone();
+    }
+
+    /// <summary>
+    /// Several coordinators: the job dispatcher is a cluster singleton; hearing that one (re)started (e.g. on another
+    /// coordinator after its own went away), the session sends every unfinished job again, as after its own recovery.
+    /// </summary>
+    protected override void PreStart()
+    {
+        base.PreStart();
+        if (Context.System is ExtendedActorSystem { Provider: Akka.Cluster.ClusterActorRefProvider })
+            DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(JobKinds.DispatcherTopic, Self));
+    }
+
+    private void Redispatch()
+    {
+        if (_state is null || _state.Outcome is not null) return;
+        _acknowledged.Clear();
+        SendUnacknowledged();
     }
 
     private void SendUnacknowledged()

@@ -5,7 +5,7 @@ using OgActors.Messages.Sessions;
 namespace OgActors.Coordinator.Sessions;
 
 /// <summary>
-/// The seam between sessions and computers, one per coordinator node. Knows each computer's agent (from
+/// The seam between sessions and computers: one for the whole cluster (a cluster singleton on the coordinators). Knows each computer's agent (from
 /// <see cref="AgentAvailable"/>/<see cref="AgentGone"/>, published by the computer registry on DistributedPubSub topic
 /// <see cref="JobKinds.AgentsTopic"/> or on this node's EventStream)
 /// and enforces <b>one job at a time per computer</b>: a job for a busy or offline computer is <b>queued</b>
@@ -48,11 +48,25 @@ public sealed class JobDispatcher : ReceiveActor
 
     public static Props Props(IActorRef? mediator) => Akka.Actor.Props.Create(() => new JobDispatcher(mediator));
 
+    /// <summary>Its name as a cluster singleton (one dispatcher for every coordinator).</summary>
+    public const string Name = "job-dispatcher";
+
+    /// <summary>
+    /// Subscribes to the agents' announcements, and tells every session that a dispatcher (re)started: a dispatcher that
+    /// moved to another coordinator knows no job, so the sessions send their unfinished ones again (the computers' runners
+    /// answer where each job is, and never run one twice). Agents in this process reach it through
+    /// <see cref="JobDispatcherRelay"/>; the EventStream is subscribed too when it runs without a mediator (unit tests).
+    /// </summary>
     protected override void PreStart()
     {
-        Context.System.EventStream.Subscribe(Self, typeof(AgentAvailable));
-        Context.System.EventStream.Subscribe(Self, typeof(AgentGone));
-        _mediator?.Tell(new Akka.Cluster.Tools.PublishSubscribe.Subscribe(JobKinds.AgentsTopic, Self));
+        if (_mediator is null)
+        {
+            Context.System.EventStream.Subscribe(Self, typeof(AgentAvailable));
+            Context.System.EventStream.Subscribe(Self, typeof(AgentGone));
+            return;
+        }
+        _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Subscribe(JobKinds.AgentsTopic, Self));
+        _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Publish(JobKinds.DispatcherTopic, new JobDispatcherStarted(Self, DateTimeOffset.UtcNow)));
     }
 
     private void Dispatch(RunJob job)

@@ -29,4 +29,4 @@ public sealed record ComputerRecord(
 [Manifest("classroom.view")]
 public sealed record ClassroomView(
     string Name, string Network, MulticastSettings Multicast, P2PSettings P2P,
-    IReadOnlyList<ComputerRecord> Computers, DateTimeOffset DefinedAt, string DefinedBy);
+    IReadOnlyList<ComputerRecord> Computers, DateTimeOffset DefinedAt, string DefinedBy) : IOgMessage;

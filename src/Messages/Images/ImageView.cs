@@ -15,4 +15,4 @@ public sealed record ImageView(
     string Repository, string Comments, int Revision, IReadOnlyList<ImageFileCopy> Copies,
     DateTimeOffset DefinedAt, string DefinedBy,
     IReadOnlyDictionary<string, int>? Revisions = null, // full sum → revision of every content the image has had
-    Profiles.ProfileSummary? Profile = null); // the software profile read from the current revision (or its extraction's status)
+    Profiles.ProfileSummary? Profile = null) : IOgMessage; // the software profile read from the current revision (or its extraction's status)

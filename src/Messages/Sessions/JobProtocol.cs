@@ -103,10 +103,20 @@ public sealed record ComputerRemovedFromClassroom(string Computer, string Classr
 [Manifest("job.agent-gone")]
 public sealed record AgentGone(string Computer) : IOgMessage;
 
+/// <summary>
+/// Dispatcher → sessions (DistributedPubSub topic JobKinds.DispatcherTopic): the cluster's job dispatcher (re)started, e.g. on
+/// another coordinator after its own went away, and knows no job; sessions send their unfinished jobs again.
+/// </summary>
+[Manifest("job.dispatcher-started")]
+public sealed record JobDispatcherStarted(IActorRef Dispatcher, DateTimeOffset At) : IOgMessage;
+
 public static class JobKinds
 {
     /// <summary>DistributedPubSub topic on which the computer registry publishes <see cref="AgentAvailable"/> / <see cref="AgentGone"/>.</summary>
     public const string AgentsTopic = "og.computer.agents";
+
+    /// <summary>DistributedPubSub topic on which a job dispatcher that (re)started says so (<see cref="JobDispatcherStarted"/>).</summary>
+    public const string DispatcherTopic = "og.job-dispatcher";
 
     /// <summary>The capability name of a job: "Restore/Unicast", "CloneRemote/Multicast", …</summary>
     public static string Of(SessionKind kind, TransferMethod method) => $"{kind}/{method}";

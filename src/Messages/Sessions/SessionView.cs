@@ -17,4 +17,4 @@ public sealed record JobView(
 public sealed record SessionView(
     string SessionId, SessionPlan Plan, string By, DateTimeOffset CreatedAt, SessionOutcome? Outcome,
     DateTimeOffset? FinishedAt, IReadOnlyList<JobView> Jobs,
-    IReadOnlyList<OgActors.Messages.Multicast.MulticastStatus>? Multicast = null);
+    IReadOnlyList<OgActors.Messages.Multicast.MulticastStatus>? Multicast = null) : IOgMessage;
