@@ -54,9 +54,12 @@ public sealed class MulticastSessionState(
     /// <summary>Where a receiving member is: its last report, when it last advanced, since when it is too far behind.</summary>
     private sealed record Position(long Bytes, long TotalBytes, double Rate, DateTimeOffset At, DateTimeOffset AdvancedAt, DateTimeOffset? BehindSince)
     {
-        /// <summary>The bytes it has read by <paramref name="now"/>, projected at its own rate from its last report.</summary>
+        /// <summary>
+        /// The bytes it has read by <paramref name="now"/>, projected at its own rate from its last report — at most one
+        /// report interval (1 s) on: a member that stopped reporting has stopped reading, it is not running ahead.
+        /// </summary>
         public double Projected(DateTimeOffset now) =>
-            Complete ? TotalBytes : Math.Min(TotalBytes > 0 ? TotalBytes : double.MaxValue, Bytes + Rate * Math.Max(0, (now - At).TotalSeconds));
+            Complete ? TotalBytes : Math.Min(TotalBytes > 0 ? TotalBytes : double.MaxValue, Bytes + Rate * Math.Clamp((now - At).TotalSeconds, 0, 1));
 
         public bool Complete => TotalBytes > 0 && Bytes >= TotalBytes;
     }
@@ -145,8 +148,8 @@ public sealed class MulticastSessionState(
     /// but alive one it never drops). With at least two members receiving, a member that has not read the whole stream is
     /// dropped when either
     /// <list type="bullet">
-    /// <item>it has been behind the leader (the member furthest on) by more than <see cref="StragglerRule.LagBytes"/> and
-    /// more than <see cref="StragglerRule.LagSeconds"/> of the leader's rate for <see cref="StragglerRule.Grace"/> —
+    /// <item>it has been behind the leader (the member furthest on) by more than <see cref="StragglerRule.LagBytes"/> plus
+    /// <see cref="StragglerRule.LagSeconds"/> of the leader's rate for <see cref="StragglerRule.Grace"/> —
     /// a receiver whose job reads slowly: udp-receiver's buffer fills, so it lags by that buffer while it slows everyone; or</item>
     /// <item>its progress has not advanced for <see cref="StragglerRule.StallTimeout"/> while another member's did — a
     /// frozen or dead computer (no report at all counts as no advance).</item>
@@ -184,7 +187,8 @@ public sealed class MulticastSessionState(
         var receiving = In(MemberState.Receiving).Where(_positions.ContainsKey).Select(m => _positions[m]).Where(p => !p.Complete).ToList();
         if (receiving.Count == 0) return (0, _rule.LagBytes);
         var leader = receiving.MaxBy(p => p.Projected(now))!;
-        return (leader.Projected(now), Math.Max(_rule.LagBytes, _rule.LagSeconds * leader.Rate));
+        // LagSeconds of the pace absorbs the reports' phase (they are up to a second apart); LagBytes is the margin beyond.
+        return (leader.Projected(now), _rule.LagBytes + _rule.LagSeconds * leader.Rate);
     }
 
     /// <summary>udp-sender exited: members still receiving were not served (dropped, unless they report a full stream).</summary>
@@ -289,10 +293,10 @@ public sealed class MulticastSessionState(
 /// When a receiving member holds the class back and is dropped (see <see cref="MulticastSessionState"/>'s drop rule);
 /// <c>og.repository.multicast.stragglers.*</c>.
 /// </summary>
-/// <param name="LagBytes">Behind the leader by more than this (and by more than <paramref name="LagSeconds"/> of its rate)…</param>
+/// <param name="LagBytes">Behind the leader by more than this plus <paramref name="LagSeconds"/> of its rate…</param>
 /// <param name="Grace">…for this long: dropped.</param>
 /// <param name="StallTimeout">No progress for this long while another member advanced: dropped.</param>
 public sealed record StragglerRule(long LagBytes, double LagSeconds, TimeSpan Grace, TimeSpan StallTimeout)
 {
-    public static readonly StragglerRule Default = new(4L << 20, 1.0, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10));
+    public static readonly StragglerRule Default = new(3L << 20, 1.0, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10));
 }

@@ -189,6 +189,19 @@ public sealed class MulticastSessionStateTests
     }
 
     [Fact]
+    public void A_member_that_stopped_reporting_is_not_projected_ahead_so_the_other_one_is_not_behind_it()
+    {
+        var state = Sending("pc01", "pc02");
+        for (var t = 1; t <= 5; t++) { Report(state, "pc01", t, t * 10 * MiB); Report(state, "pc02", t + 0.5, (long)((t + 0.5) * 10 * MiB)); }
+        // The class stalls (a frozen third receiver not yet dropped by udp-sender): pc01 stops reporting at 50 MiB; pc02 trickles on.
+        for (var t = 6; t <= 12; t++)
+        {
+            Report(state, "pc02", t + 0.5, 55 * MiB + t * 100_000);
+            state.Tick(T0.AddSeconds(t + 0.6)).Should().BeEmpty($"nobody is a straggler in a stalled class (second {t})");
+        }
+    }
+
+    [Fact]
     public void A_pause_of_the_whole_class_drops_nobody_and_a_lone_receiver_is_never_dropped()
     {
         var state = Sending("pc01", "pc02");
