@@ -16,6 +16,10 @@ public sealed class MulticastManagerActor : ReceiveActor
     private readonly MulticastNodeSettings _settings;
     private readonly Dictionary<string, (IActorRef Actor, int Port)> _transfers = new();
     private readonly Dictionary<IActorRef, string> _keys = new();
+    // Transfers that ended (the last ones, bounded): a computer that comes back to one (a restarted node sending its job
+    // again) is answered here instead of starting a second, empty transfer that would replace the first one's record.
+    private readonly LinkedList<string> _ended = new();
+    private const int EndedKept = 1000;
 
     public MulticastManagerActor(MulticastNodeSettings settings)
     {
@@ -23,6 +27,13 @@ public sealed class MulticastManagerActor : ReceiveActor
         Receive<JoinMulticast>(join =>
         {
             var key = $"{join.SessionId}/{join.Classroom}";
+            if (!_transfers.ContainsKey(key) && _ended.Contains(key))
+            {
+                if (join.Declined.Length == 0)
+                    join.Member.Tell(new MulticastMissed(join.SessionId, join.Computer,
+                        $"{join.Computer} joined after the multicast of session {join.SessionId} in {join.Classroom} had ended; it catches up by unicast."));
+                return; // a decline: nothing waits for it any more
+            }
             if (!_transfers.TryGetValue(key, out var transfer))
             {
                 var port = FreePort(join.Settings.Port);
@@ -36,7 +47,10 @@ public sealed class MulticastManagerActor : ReceiveActor
         });
         Receive<Terminated>(t =>
         {
-            if (_keys.Remove(t.ActorRef, out var key)) _transfers.Remove(key);
+            if (!_keys.Remove(t.ActorRef, out var key)) return;
+            _transfers.Remove(key);
+            _ended.AddLast(key);
+            if (_ended.Count > EndedKept) _ended.RemoveFirst();
         });
     }
 

@@ -9,10 +9,11 @@ namespace OgActors.Multicast;
 /// once the session actor has decided to start, how long udp-sender waits for ready receivers to connect.
 /// <paramref name="ReceiverStartTimeout"/>: what receivers are told to wait for the sender at most, beyond the max wait.
 /// <paramref name="SettleTimeout"/>: how long a finished transfer waits for its members' last reports before it stops.
+/// <paramref name="Stragglers"/>: when a receiving member that holds the class back is dropped.
 /// </summary>
 public sealed record MulticastNodeSettings(
     string Repository, string ImagesDirectory, string Interface, int RetriesUntilDrop, TimeSpan SenderMaxWait,
-    TimeSpan ReceiverStartTimeout, TimeSpan SettleTimeout)
+    TimeSpan ReceiverStartTimeout, TimeSpan SettleTimeout, StragglerRule? Stragglers = null)
 {
     /// <summary>Test and lab hook: run udp-sender under this command (e.g. <c>ip netns exec NS</c>).</summary>
     public IReadOnlyList<string>? Wrapper { get; init; }
@@ -23,5 +24,10 @@ public sealed record MulticastNodeSettings(
         config.GetInt("og.repository.multicast.retries-until-drop", 10),
         config.GetTimeSpan("og.repository.multicast.sender-max-wait", TimeSpan.FromSeconds(5)),
         config.GetTimeSpan("og.repository.multicast.receiver-start-timeout", TimeSpan.FromSeconds(60)),
-        config.GetTimeSpan("og.repository.multicast.settle-timeout", TimeSpan.FromMinutes(10)));
+        config.GetTimeSpan("og.repository.multicast.settle-timeout", TimeSpan.FromMinutes(10)),
+        new StragglerRule(
+            config.GetByteSize("og.repository.multicast.stragglers.lag-bytes") ?? StragglerRule.Default.LagBytes,
+            config.GetDouble("og.repository.multicast.stragglers.lag-seconds", StragglerRule.Default.LagSeconds),
+            config.GetTimeSpan("og.repository.multicast.stragglers.grace", StragglerRule.Default.Grace),
+            config.GetTimeSpan("og.repository.multicast.stragglers.stall-timeout", StragglerRule.Default.StallTimeout)));
 }

@@ -37,11 +37,15 @@ public sealed class MulticastSessionActor : ReceiveActor, IWithTimers
         _first = first;
         var m = first.Settings;
         _state = new MulticastSessionState(first.SessionId, first.Classroom, m.GroupAddress, port, m.WaitForComputers,
-            first.ClassroomComputers, TimeSpan.FromSeconds(m.MaxWaitSeconds), DateTimeOffset.UtcNow);
+            first.ClassroomComputers, TimeSpan.FromSeconds(m.MaxWaitSeconds), DateTimeOffset.UtcNow, settings.Stragglers);
 
         Receive<JoinMulticast>(Join);
         Receive<MulticastReceiverReady>(r => Act(_state.Ready(r.Computer, DateTimeOffset.UtcNow)));
         Receive<MulticastMemberDone>(d => Act(_state.Done(d.Computer, d.Received, d.Note, DateTimeOffset.UtcNow)));
+        Receive<MulticastReceiverProgress>(p =>
+        {
+            foreach (var e in _state.Progress(p.Computer, p.Bytes, p.TotalBytes, p.BytesPerSecond, DateTimeOffset.UtcNow)) _state.Apply(e);
+        });
         Receive<Tick>(_ => { Act(_state.Tick(DateTimeOffset.UtcNow)); if (_state.Phase == MulticastPhase.Sending) Report(); });
         Receive<UdpSenderActor.Progressed>(p => { _senderBytes = p.Bytes; _senderRate = p.BytesPerSecond; });
         Receive<UdpSenderActor.Exited>(e =>
@@ -116,6 +120,10 @@ public sealed class MulticastSessionActor : ReceiveActor, IWithTimers
             {
                 case MulticastSessionState.MemberAdmitted a: Admit(a.Computer); break;
                 case MulticastSessionState.MemberLate l: Missed(l.Computer, l.Reason); break;
+                case MulticastSessionState.StragglerDropped d:
+                    _log.Warning("Multicast of {0} in session {1} ({2}): {3}", _first.Image, _state.SessionId, _state.Classroom, d.Reason);
+                    Missed(d.Computer, d.Reason); // it stops its udp-receiver; udp-sender drops it within --retries-until-drop
+                    break;
                 case MulticastSessionState.SendingStarted s: StartSender(s); break;
                 case MulticastSessionState.SenderEnded end:
                     foreach (var m in _state.In(MemberState.Late)) Missed(m, _state.NoteOf(m));

@@ -50,8 +50,12 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _settings = settings;
         Receive<CacheCheckActor.Checked>(Checked);
         Receive<CacheCheckActor.Failed>(failed => { Decline(failed.Reason); Finish(JobOutcome.Failed, 0, failed.Reason); });
-        Receive<Progressed>(p => Context.Parent.Tell(new JobProgress(_job.SessionId, _job.Computer, p.Progress.Bytes,
-            p.Progress.TotalBytes ?? 0, p.Progress.BytesPerSecond, p.Progress.Eta)));
+        Receive<Progressed>(p =>
+        {
+            Context.Parent.Tell(new JobProgress(_job.SessionId, _job.Computer, p.Progress.Bytes,
+                p.Progress.TotalBytes ?? 0, p.Progress.BytesPerSecond, p.Progress.Eta));
+            ReportStreamProgress(p.Progress);
+        });
         Receive<WorkDone>(done =>
         {
             if (done.Note.Length > 0) _reason = $"{_reason} {done.Note}";
@@ -231,6 +235,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private CancellationTokenSource? _receiving;
     private int _attempt;
     private bool _joining, _caughtUp;
+    private volatile bool _streaming;        // the job reads the multicast stream now (not yet the restore from the cache after it)
+    private readonly Stopwatch _sinceStreamReport = new();
 
     /// <summary>The node's ClusterClient to the coordinators' receptionists (the runner's, or the one the node host registered).</summary>
     private IActorRef? Coordinators =>
@@ -315,6 +321,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         try { _receiver = MulticastReceiver.Start(request); }
         catch (Exception e) { Self.Tell(new ReceiveFailed(_attempt, e)); return; }
         Sender.Tell(new MulticastReceiverReady(_job.SessionId, _job.Computer));
+        _streaming = true;
 
         var attempt = _attempt;
         var receiver = _receiver;
@@ -333,6 +340,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                 return new WorkDone(restored.ImageBytes, note, Restored(check.Image.FullSum));
             }
             var update = await receiver.IntoCacheAsync(cache!, check.Image, progress, token);
+            _streaming = false; // what follows is the restore from the cache: no longer the stream's progress
             if (path == CachePath.UpdateCacheOnly) return new WorkDone(update.BytesFetched, note);
             _writing = true;
             await RestorePipeline.RestoreFileAsync(update.Image.Path, device!, progress, token);
@@ -348,6 +356,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _joining = false;
         Timers.Cancel("join");
         _attempt++;
+        _streaming = false;
         _receiving?.Cancel();
         _receiver?.Dispose();
         _receiver = null;
@@ -357,6 +366,18 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _reason = $"{_reason} Unicast catch-up: {why.TrimEnd('.')}.";
         Context.Parent.Tell(new JobStarted(_job.SessionId, _job.Computer, _path, _reason));
         Work(_check.Decision, _check, new UnicastTransfer());
+    }
+
+    /// <summary>
+    /// About every second while the stream is read: tells the multicast session how far this computer is, so it can drop
+    /// this computer if it holds the class back (it is then told <see cref="MulticastMissed"/> and catches up by unicast).
+    /// </summary>
+    private void ReportStreamProgress(TransferProgress progress)
+    {
+        if (!_streaming || _multicastSession is null) return;
+        if (_sinceStreamReport.IsRunning && _sinceStreamReport.Elapsed < TimeSpan.FromSeconds(1) && progress.Bytes < (progress.TotalBytes ?? long.MaxValue)) return;
+        _sinceStreamReport.Restart();
+        _multicastSession.Tell(new MulticastReceiverProgress(_job.SessionId, _job.Computer, progress.Bytes, progress.TotalBytes ?? 0, progress.BytesPerSecond));
     }
 
     /// <summary>What was restored: the full MD5 of the image bytes (the revision is the coordinator's to map, or the spec's when it is that content).</summary>

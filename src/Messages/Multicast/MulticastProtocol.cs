@@ -13,6 +13,7 @@ namespace OgActors.Messages.Multicast;
 /// <code>
 /// job ──JoinMulticast──▶ manager ──▶ session actor ──MulticastAdmitted(group, port)──▶ job (starts udp-receiver)
 /// job ──MulticastReceiverReady──▶ session actor   … N ready or max wait ──▶ udp-sender starts
+/// job ──MulticastReceiverProgress(bytes read), every second──▶ session actor   (straggler: MulticastMissed → unicast catch-up)
 /// job ──MulticastMemberDone(received?)──▶ session actor            (late / aborted: MulticastMissed → unicast catch-up)
 /// session actor ──MulticastStatus──▶ the deployment session (live view, not persisted)
 /// </code>
@@ -63,6 +64,14 @@ public sealed record MulticastMissed(string SessionId, string Computer, string R
 /// </summary>
 [Manifest("multicast.member-done")]
 public sealed record MulticastMemberDone(string SessionId, string Computer, bool Received, string Note) : IMulticastMessage;
+
+/// <summary>
+/// Computer → session actor, about every second while its receiver runs: how many bytes of the stream its job has read
+/// (of <paramref name="TotalBytes"/>), at <paramref name="BytesPerSecond"/>. The session drops a member that falls far
+/// behind the others or stops advancing (it is sent <see cref="MulticastMissed"/>, stops its receiver, and catches up by unicast).
+/// </summary>
+[Manifest("multicast.receiver-progress")]
+public sealed record MulticastReceiverProgress(string SessionId, string Computer, long Bytes, long TotalBytes, double BytesPerSecond) : IMulticastMessage;
 
 public enum MulticastPhase { Waiting, Sending, Done }
 

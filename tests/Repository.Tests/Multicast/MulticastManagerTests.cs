@@ -87,6 +87,24 @@ public sealed class MulticastManagerTests() : Akka.TestKit.Xunit2.TestKit(Config
         FishForMessage(m => m is MulticastAdmitted or MulticastMissed).Should().BeOfType<MulticastAdmitted>();
     }
 
+    [Fact]
+    public void A_computer_that_comes_back_to_a_transfer_that_ended_is_told_to_catch_up_and_no_second_transfer_starts()
+    {
+        var sum = Image("img");
+        var manager = Sys.ActorOf(MulticastManagerActor.Props(Settings));
+        manager.Tell(Join("s1", "aula1", "pc01", sum) with { Declined = "The cached copy is identical." });
+        manager.Tell(Join("s1", "aula1", "pc02", sum) with { Declined = "The cached copy is identical." });
+        FishForMessage(m => m is MulticastStatus { Phase: MulticastPhase.Done }, TimeSpan.FromSeconds(5));
+        Thread.Sleep(500); // the ended transfer stops (nobody is in it)
+
+        // pc01's node restarted and its job, sent again, joins: the transfer is over; a new one must not replace its record.
+        manager.Tell(Join("s1", "aula1", "pc01", sum));
+        var missed = FishForMessage(m => m is MulticastAdmitted or MulticastMissed, TimeSpan.FromSeconds(5)).Should().BeOfType<MulticastMissed>().Subject;
+        missed.Reason.Should().Contain("had ended").And.Contain("unicast");
+        manager.Tell(Join("s1", "aula1", "pc02", sum) with { Declined = "The cached copy is identical." });
+        ExpectNoMsg(TimeSpan.FromMilliseconds(500)); // no status of a second, empty transfer
+    }
+
     public new void Dispose()
     {
         base.Dispose();

@@ -124,4 +124,109 @@ public sealed class MulticastSessionStateTests
         events.OfType<E.MemberLeft>().Should().ContainSingle();
         events.OfType<E.SendingStarted>().Single().Members.Should().Equal("pc01");
     }
+
+    // ---- the drop rule: a straggler does not hold the class back -------------------------------------------------
+
+    private const long MiB = 1024 * 1024, Total = 200 * MiB;
+
+    private static E Sending(params string[] pcs)
+    {
+        var state = State(waitFor: pcs.Length, computers: pcs.Length);
+        foreach (var pc in pcs) JoinReady(state, pc, 0);
+        state.Phase.Should().Be(MulticastPhase.Sending);
+        return state;
+    }
+
+    private static void Report(E state, string pc, double second, long bytes) =>
+        Run(state, state.Progress(pc, bytes, Total, 0, T0.AddSeconds(second)));
+
+    [Fact]
+    public void A_receiver_that_stays_far_behind_the_others_is_dropped_after_the_grace_and_the_others_are_not()
+    {
+        var state = Sending("pc01", "pc02", "pc03");
+        // The class moves at 3 MiB/s (pc03's pace), and pc03 is 7 MiB behind: udp-receiver's buffer full of what it has not read.
+        for (var t = 1; t <= 4; t++)
+        {
+            Report(state, "pc01", t, t * 3 * MiB + 7 * MiB);
+            Report(state, "pc02", t, t * 3 * MiB + 7 * MiB);
+            Report(state, "pc03", t, t * 3 * MiB);
+            var dropped = Run(state, state.Tick(T0.AddSeconds(t + 0.5))).OfType<E.StragglerDropped>().ToList();
+            if (t < 4) { dropped.Should().BeEmpty($"pc03 has been behind since second 1, less than the 3 s grace (now {t}.5)"); continue; }
+            dropped.Should().ContainSingle().Which.Computer.Should().Be("pc03");
+            dropped[0].Reason.Should().Contain("behind the fastest receiver").And.Contain("unicast");
+        }
+        state.StateOf("pc03").Should().Be(MemberState.Dropped);
+        state.In(MemberState.Receiving).Should().Equal("pc01", "pc02");
+        state.Done("pc03", false, "stopped", T0.AddSeconds(6)).Should().BeEmpty("its own report after the drop changes nothing");
+        state.Status("repo", 0, 0).Dropped.Should().Equal("pc03");
+    }
+
+    [Fact]
+    public void Receivers_a_little_apart_at_full_speed_are_not_dropped()
+    {
+        var state = Sending("pc01", "pc02");
+        // 25 MiB/s; pc02 reports half a second later than pc01 and is 3 MiB behind (its copy buffer): well within 1 s of the pace.
+        for (var t = 1; t <= 8; t++)
+        {
+            Report(state, "pc01", t, t * 25 * MiB);
+            Report(state, "pc02", t + 0.5, (long)((t + 0.5) * 25 * MiB) - 3 * MiB);
+            state.Tick(T0.AddSeconds(t + 0.7)).Should().BeEmpty();
+        }
+    }
+
+    [Fact]
+    public void A_receiver_whose_progress_stops_while_the_others_go_on_is_dropped_at_the_stall_timeout()
+    {
+        var state = Sending("pc01", "pc02");
+        Report(state, "pc01", 1, 2 * MiB);
+        Report(state, "pc02", 1, 2 * MiB);
+        // pc02 is frozen (its computer sends nothing any more); udp-sender drops it and pc01 goes on.
+        for (var t = 2; t <= 10; t++) { Report(state, "pc01", t, t * 2 * MiB); state.Tick(T0.AddSeconds(t)).OfType<E.StragglerDropped>().Should().BeEmpty(); }
+        Report(state, "pc01", 11, 22 * MiB);
+        var dropped = Run(state, state.Tick(T0.AddSeconds(11))).Should().ContainSingle().Which.Should().BeOfType<E.StragglerDropped>().Subject;
+        dropped.Computer.Should().Be("pc02");
+        dropped.Reason.Should().Contain("stopped at 2097152 bytes for 10 s");
+    }
+
+    [Fact]
+    public void A_member_that_stopped_reporting_is_not_projected_ahead_so_the_other_one_is_not_behind_it()
+    {
+        var state = Sending("pc01", "pc02");
+        for (var t = 1; t <= 5; t++) { Report(state, "pc01", t, t * 10 * MiB); Report(state, "pc02", t + 0.5, (long)((t + 0.5) * 10 * MiB)); }
+        // The class stalls (a frozen third receiver not yet dropped by udp-sender): pc01 stops reporting at 50 MiB; pc02 trickles on.
+        for (var t = 6; t <= 12; t++)
+        {
+            Report(state, "pc02", t + 0.5, 55 * MiB + t * 100_000);
+            state.Tick(T0.AddSeconds(t + 0.6)).Should().BeEmpty($"nobody is a straggler in a stalled class (second {t})");
+        }
+    }
+
+    [Fact]
+    public void A_pause_of_the_whole_class_drops_nobody_and_a_lone_receiver_is_never_dropped()
+    {
+        var state = Sending("pc01", "pc02");
+        Report(state, "pc01", 1, 5 * MiB);
+        Report(state, "pc02", 1, 5 * MiB);
+        state.Tick(T0.AddSeconds(30)).Should().BeEmpty("nobody advanced: the sender or the network paused, not one receiver");
+
+        var alone = Sending("pc01");
+        Report(alone, "pc01", 1, MiB);
+        alone.Tick(T0.AddSeconds(60)).Should().BeEmpty("with one receiver there is no class to hold back");
+    }
+
+    [Fact]
+    public void A_receiver_that_has_read_the_whole_stream_is_not_a_straggler()
+    {
+        var state = Sending("pc01", "pc02");
+        Report(state, "pc01", 1, Total);             // done reading; now restoring from its cache, no more stream progress
+        for (var t = 2; t <= 20; t++) { Report(state, "pc02", t, Math.Min(Total, t * 10 * MiB)); state.Tick(T0.AddSeconds(t)).Should().BeEmpty(); }
+    }
+
+    [Fact]
+    public void Progress_of_a_member_not_receiving_decides_nothing()
+    {
+        var state = State(waitFor: 2, computers: 2);
+        JoinReady(state, "pc01", 0);
+        state.Progress("pc01", MiB, Total, 0, T0.AddSeconds(1)).Should().BeEmpty("the transfer has not started");
+    }
 }
