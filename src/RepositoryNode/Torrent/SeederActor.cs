@@ -62,7 +62,7 @@ public sealed class SeederActor : ReceiveActor, IWithTimers
                 _seeded.Clear();
                 if (_wanted.Count == 0) return; // nothing to seed: no process
                 Directory.CreateDirectory(_settings.WorkDirectory);
-                _aria2 = await Aria2Process.StartAsync(new Aria2Options(_settings.SeederPort, LogFile: Path.Combine(_settings.WorkDirectory, "seeder.log")), _http);
+                _aria2 = await Aria2Process.StartAsync(new Aria2Options(_settings.SeederPort, _settings.SeederUploadLimit, LogFile: Path.Combine(_settings.WorkDirectory, "seeder.log")), _http);
                 _log.Info("aria2c {0} seeds for repository {1} on port {2}", _aria2.Id, _settings.Repository, _aria2.ListenPort);
             }
             var rpc = _aria2.Rpc;

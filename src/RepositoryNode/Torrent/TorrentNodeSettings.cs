@@ -7,10 +7,11 @@ namespace OgActors.RepositoryNode.Torrent;
 /// seeder (real aria2c). <c>enabled</c> (default on when both tools are installed), <c>tracker-port</c> (6969, TCP and UDP),
 /// <c>tracker-address</c> (default: the host of the repository's HTTP address; 0 = a free port, chosen once at start), <c>seeder-port</c> (BitTorrent listen port,
 /// 0 = a free one), <c>poll-interval</c> (how often the catalog is compared with what is tracked and seeded).
+/// <see cref="SeederUploadLimit"/>: the seeder's overall upload limit in bytes/s (0 = none; tests slow it down).
 /// </summary>
 public sealed record TorrentNodeSettings(
     string Repository, string ImagesDirectory, string WorkDirectory, string TrackerAddress, int TrackerPort, int SeederPort,
-    TimeSpan PollInterval, bool Enabled)
+    TimeSpan PollInterval, bool Enabled, long SeederUploadLimit = 0)
 {
     public const int DefaultTrackerPort = 6969;
 
