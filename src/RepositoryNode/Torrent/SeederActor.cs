@@ -97,6 +97,7 @@ public sealed class SeederActor : ReceiveActor, IWithTimers
                     ["check-integrity"] = "false",
                     ["seed-ratio"] = "0.0",
                     ["auto-save-interval"] = "0",
+                    ["bt-max-peers"] = _settings.SeederMaxPeers.ToString(),
                 });
                 _seeded[hash] = (image, gid, pieces);
                 _log.Info("Seeding {0} ({1}) in place from {2}", image.Key, hash, image.ImagePath);

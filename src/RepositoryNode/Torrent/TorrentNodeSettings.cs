@@ -11,8 +11,15 @@ namespace OgActors.RepositoryNode.Torrent;
 /// </summary>
 public sealed record TorrentNodeSettings(
     string Repository, string ImagesDirectory, string WorkDirectory, string TrackerAddress, int TrackerPort, int SeederPort,
-    TimeSpan PollInterval, bool Enabled, long SeederUploadLimit = 0)
+    TimeSpan PollInterval, bool Enabled, long SeederUploadLimit = 0, int SeederMaxPeers = TorrentNodeSettings.DefaultSeederMaxPeers)
 {
+    /// <summary>
+    /// The computers the repository's seeder serves at once per image (aria2 <c>bt-max-peers</c>; <c>seeder-max-peers</c>): few, so
+    /// the repository's link gives each piece to a few computers and they pass it on (in peer mode), rather than sending the
+    /// same pieces to every computer at once. A computer waiting for a slot gets its pieces from the others meanwhile.
+    /// </summary>
+    public const int DefaultSeederMaxPeers = 3;
+
     public const int DefaultTrackerPort = 6969;
 
     /// <summary>The announce URL computers reach this tracker at.</summary>
@@ -29,6 +36,7 @@ public sealed record TorrentNodeSettings(
             section is null || section.IsEmpty ? DefaultTrackerPort : section.GetInt("tracker-port", DefaultTrackerPort) is > 0 and var port ? port : Imaging.Torrent.Aria2Process.FreePort(),
             section is null || section.IsEmpty ? 0 : section.GetInt("seeder-port", 0),
             section is null || section.IsEmpty ? TimeSpan.FromSeconds(1) : section.GetTimeSpan("poll-interval", TimeSpan.FromSeconds(1)),
-            (section is null || section.IsEmpty || section.GetBoolean("enabled", true)) && installed);
+            (section is null || section.IsEmpty || section.GetBoolean("enabled", true)) && installed,
+            SeederMaxPeers: section is null || section.IsEmpty ? DefaultSeederMaxPeers : section.GetInt("seeder-max-peers", DefaultSeederMaxPeers));
     }
 }
