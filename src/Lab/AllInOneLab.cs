@@ -197,6 +197,7 @@ public sealed class AllInOneLab : IRunningLab
         og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(DataDir, "repository"))}} }
         og.cluster.seed-nodes = [{{string.Join(", ", CoordinatorAddresses.Select(Quote))}}]
         og.repository { name = "repo1", images-dir = {{Quote(Path.Combine(DataDir, "repository", "images"))}}, http-url = "http://127.0.0.1:0" }
+        og.repository.torrent.tracker-port = 0
         """,
         Options.CommonHocon);
 

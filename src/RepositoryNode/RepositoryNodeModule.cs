@@ -22,7 +22,12 @@ public sealed class RepositoryNodeModule : INodeModule
         {
             var host = sp.GetRequiredService<HostSettings>();
             var server = sp.GetRequiredService<IServer>();
-            return RepositoryActorSettingsHocon.From(sp.GetRequiredService<Config>(), host.Name, host.ImagesDir, host.HttpUrl.ToString().TrimEnd('/'))
+            var config = sp.GetRequiredService<Config>();
+            var settings = RepositoryActorSettingsHocon.From(config, host.Name, host.ImagesDir, host.HttpUrl.ToString().TrimEnd('/'));
+            // Unless og.repository.announce-url says otherwise, the torrents announce this repository's own tracker.
+            if (!config.HasPath("og.repository.announce-url") && sp.GetService<Torrent.TorrentNodeSettings>() is { } torrent)
+                settings = settings with { AnnounceUrl = torrent.AnnounceUrl };
+            return settings
                 with
                 {
                     // The address actually bound (port 0 in the lab), once Kestrel has started.

@@ -53,7 +53,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<Progressed>(p =>
         {
             Context.Parent.Tell(new JobProgress(_job.SessionId, _job.Computer, p.Progress.Bytes,
-                p.Progress.TotalBytes ?? 0, p.Progress.BytesPerSecond, p.Progress.Eta));
+                p.Progress.TotalBytes ?? 0, p.Progress.BytesPerSecond, p.Progress.Eta,
+                Spec.Method == TransferMethod.Torrent && _settings.TransferFor(TransferMethod.Torrent) is Transfers.Torrent.TorrentTransfer t ? t.Peers : 0));
             ReportStreamProgress(p.Progress);
         });
         Receive<WorkDone>(done =>
@@ -189,6 +190,12 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                     {
                         var cost = await cache!.VerifyAsync(Spec.Image, check.Image.FullSum, ct);
                         verified = $"Cached copy verified (full MD5, {CachePolicy.Size(check.Image.SizeBytes)} read in {cost.TotalSeconds:0.0#} s).";
+                        // Torrent, seeder mode: a computer holding the verified image seeds it to the others.
+                        if (transfer is Transfers.Torrent.TorrentTransfer torrent && Spec.P2P.Mode == Messages.Classrooms.P2PMode.Seeder)
+                        {
+                            await torrent.SeedCachedAsync(request, cache, ct);
+                            verified += " Seeding it to the others.";
+                        }
                     }
                     catch (CacheVerificationException bad)
                     {
@@ -212,6 +219,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                         var format = ImageInspector.InspectHead(head, check.Image.SizeBytes) with { StoredSize = check.Image.SizeBytes };
                         TargetCheck.EnsureFits(format, _device!, Spec.Image);
                     }
+                    // A new download needs the cache: what this computer still seeds from an earlier torrent job stops.
+                    if (_settings.TransferFor(TransferMethod.Torrent) is Transfers.Torrent.TorrentTransfer seeds) await seeds.Client.StopSeedingAsync(ct);
                     var update = await transfer.UpdateCacheAsync(request, cache!, progress, ct);
                     var note = update.ResumedFrom == 0 ? $"Fetched {CachePolicy.Size(update.BytesFetched)}; full sum verified."
                         : update.Attempt > 1
@@ -401,6 +410,9 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// <summary>Reports the end; a resumed download's bytes and time add up all attempts of this job (<paramref name="earlier"/>).</summary>
     private void Finish(JobOutcome outcome, long bytes, string error, RestoredContent? restored = null, Resumed? earlier = null)
     {
+        // Torrent: the job is finished when the restore is; its seed goes on in the background for the seed time (leecher: none).
+        if (Spec.Method == TransferMethod.Torrent && _settings.TransferFor(TransferMethod.Torrent) is Transfers.Torrent.TorrentTransfer seeding)
+            seeding.Client.SeedFor(Spec.Image, outcome == JobOutcome.Succeeded && Spec.P2P.Mode != Messages.Classrooms.P2PMode.Leecher ? Spec.P2P.SeedSeconds : 0);
         Context.Parent.Tell(new JobFinished(_job.SessionId, _job.Computer, outcome, _path,
             outcome == JobOutcome.Failed && _reason.Length == 0 ? error : _reason, bytes + (earlier?.Bytes ?? 0),
             _clock.Elapsed + (earlier?.Duration ?? TimeSpan.Zero), outcome == JobOutcome.Failed ? error : "", restored,

@@ -23,10 +23,11 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
     /// The job kinds this runner can run (see <see cref="JobKinds.Of"/>), for <see cref="AgentAvailable"/>: the multicast
     /// kinds only when <c>udp-receiver</c> is on this computer's PATH.
     /// </summary>
-    public static readonly IReadOnlyList<string> SupportedJobKinds = KindsWith(Transfers.MulticastReceiver.Available);
+    public static readonly IReadOnlyList<string> SupportedJobKinds = KindsWith(Transfers.MulticastReceiver.Available, Transfers.Torrent.TorrentClient.Available);
 
-    public static IReadOnlyList<string> KindsWith(bool udpcast) =>
-        [.. JobKinds.ThisRelease.Where(kind => udpcast || !JobKinds.Multicast.Contains(kind))];
+    /// <param name="aria2">Torrent kinds too (aria2c on PATH); multicast ones need <paramref name="udpcast"/>.</param>
+    public static IReadOnlyList<string> KindsWith(bool udpcast, bool aria2 = false) =>
+        [.. JobKinds.ThisRelease.Where(kind => (udpcast || !JobKinds.Multicast.Contains(kind)) && (aria2 || !JobKinds.Torrent.Contains(kind)))];
 
     /// <summary>Asks where the runner's jobs are; answered with <see cref="Jobs"/> (for tests and the agent's inventory).</summary>
     public sealed record GetJobs : INoSerializationVerificationNeeded;
@@ -91,6 +92,9 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
     /// periodically: a coordinator that restarted, or a computer that came back, is known again within one interval; a
     /// dispatcher that has a job running for this computer sends it again, and the runner reports where it is.
     /// </summary>
+    /// <summary>The node stops: the computer's aria2c (and every seed it runs) ends with it.</summary>
+    protected override void PostStop() => (_settings.TransferFor(TransferMethod.Torrent) as Transfers.Torrent.TorrentTransfer)?.Client.Dispose();
+
     protected override void PreStart()
     {
         if (_settings.ClusterClient is null) return;

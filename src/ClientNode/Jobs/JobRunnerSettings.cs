@@ -30,14 +30,16 @@ public sealed record JobRunnerSettings(
     /// <summary>The compressor a master computer's live partition capture (clone-remote PART:N) streams through; lzop as in OpenGnsys.</summary>
     public Imaging.Formats.Compressor CloneCompressor { get; init; } = Imaging.Formats.Compressor.Lzop;
 
-    /// <summary>The settings of the computer a client node is the agent of, with unicast as its only transfer path.</summary>
+    /// <summary>The settings of the computer a client node is the agent of: unicast, and torrent when aria2c is installed.</summary>
     public static JobRunnerSettings For(ComputerSettings computer, Func<string, Uri?> repositoryAddress, HttpClient? http = null) =>
         new(computer.Name,
             computer.Partitions.ToDictionary(p => p.Number, p => p.Device),
             computer.CacheCapacity > 0 && computer.CacheDir.Length > 0 ? new ImageCache(computer.CacheDir, computer.CacheCapacity) : null,
             repositoryAddress,
             http ?? new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
-            [new UnicastTransfer()],
+            OgActors.ClientNode.Transfers.Torrent.TorrentClient.Available
+                ? [new UnicastTransfer(), new OgActors.ClientNode.Transfers.Torrent.TorrentTransfer(new OgActors.ClientNode.Transfers.Torrent.TorrentClient())]
+                : [new UnicastTransfer()],
             TimeSpan.FromSeconds(2));
 
     public ITransferPath? TransferFor(Messages.Sessions.TransferMethod method) => Transfers.FirstOrDefault(t => t.Method == method);

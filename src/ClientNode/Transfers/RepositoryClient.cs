@@ -84,6 +84,14 @@ public sealed class RepositoryClient(HttpClient http, string repository, Uri bas
             throw new RepositoryException($"Repository {Repository} refused the upload of {image}: {await ErrorOf(response, cancellationToken)}");
     }
 
+    /// <summary>The bytes of one sidecar of <paramref name="image"/> (e.g. <c>.torrent</c>); a <see cref="RepositoryException"/> when the repository has none.</summary>
+    public async Task<byte[]> GetSidecarAsync(string image, string suffix, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, ImageUri(image, suffix)), HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (!response.IsSuccessStatusCode) throw new RepositoryException($"Repository {Repository} has no {suffix} for image {image}.");
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
     private async Task<string> SidecarAsync(string image, string suffix, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, ImageUri(image, suffix)), HttpCompletionOption.ResponseContentRead, cancellationToken);

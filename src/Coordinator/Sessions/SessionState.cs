@@ -121,7 +121,7 @@ public sealed class SessionState
         t.TotalMinutes >= 1 && t.Seconds == 0 ? $"{(int)t.TotalMinutes} min" : t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{Math.Max(0, (int)t.TotalSeconds)} s";
 
     public void Progress(JobProgress p) => Update(p.Computer, j => !IsEnded(j.Status)
-        ? j with { Bytes = p.Bytes, TotalBytes = p.TotalBytes, BytesPerSecond = p.BytesPerSecond, Eta = p.Eta }
+        ? j with { Bytes = p.Bytes, TotalBytes = p.TotalBytes, BytesPerSecond = p.BytesPerSecond, Eta = p.Eta, Peers = p.Peers }
         : j);
 
     public SessionFinished Conclude(DateTimeOffset at)

@@ -17,7 +17,7 @@ public static class SessionCommands
     public sealed record Plan(string Kind, string Image, int ImageRevision, int Partition, string Repository, string Method, string Master,
         IReadOnlyList<Target> Targets);
     public sealed record Job(string Computer, string Classroom, string Role, string Status, string Path, string Reason, string Waiting,
-        long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta, TimeSpan Duration, string Error, long ResumedFrom = 0, int Attempt = 1)
+        long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta, TimeSpan Duration, string Error, long ResumedFrom = 0, int Attempt = 1, int Peers = 0)
     {
         /// <summary>"resumed at 37 MiB (attempt 2)" for a job whose download resumed, else "".</summary>
         public string Resumed => ResumedFrom <= 0 ? "" : $"resumed at {CtlOutput.Bytes(ResumedFrom)}{(Attempt > 1 ? $" (attempt {Attempt})" : "")}";
@@ -78,7 +78,7 @@ public static class SessionCommands
                         foreach (var j in s.Jobs)
                         {
                             if (!bars.TryGetValue(j.Computer, out var bar)) bars[j.Computer] = bar = progress.AddTask(j.Computer, maxValue: 1);
-                            bar.Description = Markup.Escape($"{j.Computer} {j.Status.ToLowerInvariant()}{(j.Path.Length > 0 ? " " + j.Path : "")}{(j.Waiting.Length > 0 ? $" ({j.Waiting})" : "")}{(j.Resumed.Length > 0 ? $", {j.Resumed}" : "")}");
+                            bar.Description = Markup.Escape($"{j.Computer} {j.Status.ToLowerInvariant()}{(j.Path.Length > 0 ? " " + j.Path : "")}{(j.Waiting.Length > 0 ? $" ({j.Waiting})" : "")}{(j.Resumed.Length > 0 ? $", {j.Resumed}" : "")}{(j.Peers > 0 ? $", {j.Peers} peers" : "")}");
                             if (j.TotalBytes > 0) { bar.MaxValue = j.TotalBytes; bar.Value = j.Bytes; }
                             if (j.Status is "Succeeded" or "Skipped") { bar.Value = bar.MaxValue; bar.StopTask(); }
                             else if (j.Status is "Failed" or "Cancelled")

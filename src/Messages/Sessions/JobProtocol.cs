@@ -47,8 +47,9 @@ public sealed record JobQueued(string SessionId, string Computer, string Reason,
 public sealed record JobStarted(string SessionId, string Computer, string Path, string Reason) : IJobMessage, ISessionMessage;
 
 [Manifest("job.progress")]
+/// <param name="Peers">Torrent: the peers the computer's aria2 is connected to (0 for other protocols).</param>
 public sealed record JobProgress(
-    string SessionId, string Computer, long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta)
+    string SessionId, string Computer, long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta, int Peers = 0)
     : IJobMessage, ISessionMessage;
 
 /// <summary>Agent (or dispatcher, for a job that cannot run) → session: the job ended. Resent until acknowledged.</summary>
@@ -140,11 +141,19 @@ public static class JobKinds
         Of(SessionKind.CloneRemote, TransferMethod.Unicast),
     ];
 
+    /// <summary>The torrent job kinds (aria2): a client node announces them only when <c>aria2c</c> is on its PATH.</summary>
+    public static IReadOnlyList<string> Torrent { get; } =
+    [
+        Of(SessionKind.Restore, TransferMethod.Torrent),
+        Of(SessionKind.DeployImage, TransferMethod.Torrent),
+        Of(SessionKind.UpdateCache, TransferMethod.Torrent),
+    ];
+
     /// <summary>
-    /// Every job kind a client node of this release can run (unicast always; multicast when udpcast is installed): its job
+    /// Every job kind a client node of this release can run (unicast always; multicast when udpcast is installed; torrent when aria2 is): its job
     /// runner announces the subset its tools allow, and the coordinator dispatches on that announcement. Anything else
     /// fails per computer with "not available yet". (Declared after Unicast and Multicast: static initialisers run in order.)
     /// </summary>
-    public static IReadOnlyList<string> ThisRelease { get; } = [.. Unicast, .. Multicast];
+    public static IReadOnlyList<string> ThisRelease { get; } = [.. Unicast, .. Multicast, .. Torrent];
 
 }

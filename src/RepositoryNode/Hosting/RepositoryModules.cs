@@ -9,5 +9,5 @@ namespace OgActors.RepositoryNode.Hosting;
 /// </summary>
 public static class RepositoryModules
 {
-    public static IReadOnlyList<INodeModule> Default => [new RepositoryNodeModule(), new Profiles.RepositoryProfilesModule(), new Multicast.MulticastModule()];
+    public static IReadOnlyList<INodeModule> Default => [new RepositoryNodeModule(), new Profiles.RepositoryProfilesModule(), new Multicast.MulticastModule(), new Torrent.TorrentModule()];
 }

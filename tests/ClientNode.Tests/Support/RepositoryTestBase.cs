@@ -87,6 +87,9 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     protected string CapabilityFor(string image, string computer = "pc01", string session = "S1") =>
         Issuer.Issue(session, computer, image, RepositoryName, DateTimeOffset.UtcNow);
 
+    /// <summary>The tracker URL the repository writes into its torrents.</summary>
+    protected virtual string AnnounceUrl => "http://127.0.0.1:6969/announce";
+
     public virtual async Task InitializeAsync()
     {
         var cluster = Cluster.Get(Sys);
@@ -113,7 +116,7 @@ public abstract class RepositoryTestBase : Akka.TestKit.Xunit2.TestKit, IAsyncLi
             Name = RepositoryName,
             ImagesDirectory = ImagesDirectory,
             HttpAddress = BaseUrl.ToString(),
-            AnnounceUrl = "http://127.0.0.1:6969/announce",
+            AnnounceUrl = AnnounceUrl,
             SettleTime = TimeSpan.FromMilliseconds(200),
             RescanInterval = TimeSpan.FromSeconds(1),
         }, DistributedPubSub.Get(Sys).Mediator, View), "repository");

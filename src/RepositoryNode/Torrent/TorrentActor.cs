@@ -1,0 +1,48 @@
+using Akka.Actor;
+using OgActors.RepositoryNode.Catalog;
+
+namespace OgActors.RepositoryNode.Torrent;
+
+/// <summary>
+/// The repository's P2P: the parent of its tracker (<see cref="OpentrackerActor"/>) and its seeder (<see cref="SeederActor"/>).
+/// It compares the catalog (<see cref="ReadyTorrents"/>) with what they track and seed every poll interval, and tells both
+/// when the ready images change (an image arrives, changes or goes). Children that fail are restarted.
+/// </summary>
+public sealed class TorrentActor : ReceiveActor, IWithTimers
+{
+    private sealed record Poll : INoSerializationVerificationNeeded;
+
+    private readonly TorrentNodeSettings _settings;
+    private readonly CatalogView _view;
+    private IActorRef _tracker = ActorRefs.Nobody, _seeder = ActorRefs.Nobody;
+    private IReadOnlyList<SeedableImage> _ready = [];
+
+    public TorrentActor(TorrentNodeSettings settings, CatalogView view)
+    {
+        _settings = settings;
+        _view = view;
+        Receive<Poll>(_ =>
+        {
+            var ready = ReadyTorrents.Of(_view);
+            if (ready.SequenceEqual(_ready)) return;
+            _ready = ready;
+            _tracker.Tell(new OpentrackerActor.Track([.. ready.Select(r => r.InfoHash)]));
+            _seeder.Tell(new SeederActor.Seed(ready));
+        });
+        Receive<OpentrackerActor.GetState>(get => _tracker.Forward(get));
+        Receive<SeederActor.GetState>(get => _seeder.Forward(get));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(TorrentNodeSettings settings, CatalogView view) => Akka.Actor.Props.Create(() => new TorrentActor(settings, view));
+
+    public const string Name = "torrent";
+
+    protected override void PreStart()
+    {
+        _tracker = Context.ActorOf(OpentrackerActor.Props(_settings), "tracker");
+        _seeder = Context.ActorOf(SeederActor.Props(_settings), "seeder");
+        Timers.StartPeriodicTimer("poll", new Poll(), TimeSpan.Zero, _settings.PollInterval);
+    }
+}
