@@ -75,8 +75,16 @@ public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry
         CancellationToken cancel = default) =>
         (await ReadSide.Ask<ClassroomViews>(new GetClassroomViews([.. names], [.. computers]), ReadTimeout, cancel)).Classrooms;
 
-    public async Task<IReadOnlyList<ImageView>> ListImagesAsync(CancellationToken cancel = default) =>
-        (await ReadSide.Ask<ImageViews>(new ListImageViews(), ReadTimeout, cancel)).Images;
+    /// <summary>
+    /// Every image from the read side; an image whose current revision's profile is not read yet is asked of its entity,
+    /// which alone knows how far a reading is (live, not journaled).
+    /// </summary>
+    public async Task<IReadOnlyList<ImageView>> ListImagesAsync(CancellationToken cancel = default)
+    {
+        var images = (await ReadSide.Ask<ImageViews>(new ListImageViews(), ReadTimeout, cancel)).Images;
+        var live = await Task.WhenAll(images.Select(async i => i.Profile is { Status: not "read" } ? await ImageAsync(i.Canonical, cancel) ?? i : i));
+        return live;
+    }
 
     public async Task<IReadOnlyList<SessionSummary>> ListSessionsAsync(CancellationToken cancel = default) =>
         (await ReadSide.Ask<SessionSummaries>(new ListSessionSummaries(), ReadTimeout, cancel)).Sessions;
