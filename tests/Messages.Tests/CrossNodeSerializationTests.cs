@@ -58,7 +58,9 @@ public sealed class CrossNodeSerializationTests : IDisposable
             try
             {
                 var back = await _echo.Ask<object>(sample, TimeSpan.FromSeconds(5));
-                back.Should().BeOfType(type).And.BeEquivalentTo(sample, o => o.RespectingRuntimeTypes());
+                back.Should().BeOfType(type);
+                if (type.GetProperties().Length == 0) back.Should().Be(sample);
+                else back.Should().BeEquivalentTo(sample, o => o.RespectingRuntimeTypes());
             }
             catch (AskTimeoutException) { failures.Add(type.FullName!); }
         }
