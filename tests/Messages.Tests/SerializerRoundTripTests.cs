@@ -37,7 +37,8 @@ public sealed class SerializerRoundTripTests : IDisposable
 
         back.Should().BeOfType(type);
         Encoding.UTF8.GetString(og.ToBinary(back)).Should().Be(Encoding.UTF8.GetString(bytes), "no field may be lost");
-        back.Should().BeEquivalentTo(sample, o => o.RespectingRuntimeTypes());
+        if (type.GetProperties().Length == 0) back.Should().Be(sample, "a message without fields compares by value");
+        else back.Should().BeEquivalentTo(sample, o => o.RespectingRuntimeTypes());
     }
 
     [Fact]

@@ -7,19 +7,6 @@ using OgActors.Messages.Sessions;
 
 namespace OgActors.Coordinator.Api;
 
-/// <summary>One line of <c>session list</c>.</summary>
-public sealed record SessionSummary(
-    string SessionId, SessionKind Kind, string Image, TransferMethod Method, string By, DateTimeOffset CreatedAt,
-    SessionOutcome? Outcome, int Computers, int Queued, int Running, int Succeeded, int Failed, int Skipped,
-    int Cancelled = 0)
-{
-    public static SessionSummary Of(SessionView v) => new(v.SessionId, v.Plan.Kind, v.Plan.Image, v.Plan.Method, v.By, v.CreatedAt, v.Outcome,
-        v.Jobs.Count, Count(v, JobStatus.Queued) + Count(v, JobStatus.Waiting), Count(v, JobStatus.Running), Count(v, JobStatus.Succeeded), Count(v, JobStatus.Failed),
-        Count(v, JobStatus.Skipped), Count(v, JobStatus.Cancelled));
-
-    private static int Count(SessionView v, JobStatus s) => v.Jobs.Count(j => j.Status == s);
-}
-
 /// <summary>
 /// The session palette: <c>POST /sessions</c> (create-image, restore, deploy, clone-remote — a <see cref="SessionRequest"/>),
 /// <c>GET /sessions</c>, <c>GET /sessions/{id}</c>, <c>POST /sessions/{id}/cancel</c>, <c>GET /sessions/{id}/watch</c> (NDJSON: the session every half
@@ -36,7 +23,7 @@ public static class SessionApi
         });
 
         api.MapGet("/sessions", async (CoordinatorDomain d, CancellationToken ct) =>
-            Results.Json((await d.ListSessionsAsync(ct)).Select(SessionSummary.Of).ToList(), DomainApi.Json));
+            Results.Json(await d.ListSessionsAsync(ct), DomainApi.Json));
 
         api.MapGet("/sessions/{id}", async (CoordinatorDomain d, string id, CancellationToken ct) =>
             DomainApi.Reply(await d.AskAsync(new GetSession(id), ct)));

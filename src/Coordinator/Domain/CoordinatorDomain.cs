@@ -7,6 +7,7 @@ using Akka.Streams.Dsl;
 using OgActors.Coordinator.Audit;
 using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Images;
+using OgActors.Coordinator.ReadSide;
 using OgActors.Coordinator.Repositories;
 using OgActors.Coordinator.Sessions;
 using OgActors.Messages;
@@ -14,14 +15,15 @@ using OgActors.Messages.Classrooms;
 using OgActors.Messages.Common;
 using OgActors.Messages.Computers;
 using OgActors.Messages.Images;
+using OgActors.Messages.ReadSide;
 using OgActors.Messages.Repositories;
 using OgActors.Messages.Sessions;
 
 namespace OgActors.Coordinator.Domain;
 
 /// <summary>
-/// The coordinator domain as the API sees it: ask an entity, list entities (persistence ids by prefix, then
-/// each entity's own view), plan and start sessions, read the audit timeline; and what the computer registry (the
+/// The coordinator domain as the API sees it: ask an entity, list entities (from the node's read side, projected from the
+/// tagged journal: <see cref="ReadSideActor"/>), plan and start sessions, read the audit timeline; and what the computer registry (the
 /// computers' reported inventories) and the repository registry (the repositories' announcements) know, which the
 /// session planner and image definitions check commands against. Every coordinator runs both registries
 /// (<see cref="Hosting.CoordinatorModules.Default"/>); a host composed without one (the session benchmark) gets null from
@@ -30,8 +32,8 @@ namespace OgActors.Coordinator.Domain;
 public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry, string readJournalPluginId)
 {
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly SqlReadJournal _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(readJournalPluginId);
+    /// <summary>A read-side answer may first read what was written since its last one (the whole journal once, at start).</summary>
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
 
     public ActorSystem System => system;
     public IActorRef Classrooms => registry.Get<ClassroomRegion>();
@@ -62,14 +64,30 @@ public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry
     public async Task<SessionView?> SessionAsync(string id, CancellationToken cancel = default) =>
         await AskAsync(new GetSession(id), cancel) as SessionView;
 
+    /// <summary>The node's read side (listings projected from the journal); answers include every acknowledged change.</summary>
+    public IActorRef ReadSide => registry.Get<ReadSideKey>();
+
     public async Task<IReadOnlyList<ClassroomView>> ListClassroomsAsync(CancellationToken cancel = default) =>
-        (await Views(PersistenceIds.ClassroomPrefix, id => ClassroomAsync(id, cancel), cancel)).OrderBy(c => c.Name).ToList();
+        (await ReadSide.Ask<ClassroomViews>(new ListClassroomViews(), ReadTimeout, cancel)).Classrooms;
 
-    public async Task<IReadOnlyList<ImageView>> ListImagesAsync(CancellationToken cancel = default) =>
-        (await Views(PersistenceIds.ImagePrefix, id => ImageAsync(id, cancel), cancel)).OrderBy(i => i.Canonical).ToList();
+    /// <summary>The classrooms named that exist and those holding the computers named (the planner's scope), from the read side.</summary>
+    public async Task<IReadOnlyList<ClassroomView>> ClassroomsAsync(IEnumerable<string> names, IEnumerable<string> computers,
+        CancellationToken cancel = default) =>
+        (await ReadSide.Ask<ClassroomViews>(new GetClassroomViews([.. names], [.. computers]), ReadTimeout, cancel)).Classrooms;
 
-    public async Task<IReadOnlyList<SessionView>> ListSessionsAsync(CancellationToken cancel = default) =>
-        (await Views(PersistenceIds.SessionPrefix, id => SessionAsync(id, cancel), cancel)).OrderByDescending(s => s.CreatedAt).ToList();
+    /// <summary>
+    /// Every image from the read side; an image whose current revision's profile is not read yet is asked of its entity,
+    /// which alone knows how far a reading is (live, not journaled).
+    /// </summary>
+    public async Task<IReadOnlyList<ImageView>> ListImagesAsync(CancellationToken cancel = default)
+    {
+        var images = (await ReadSide.Ask<ImageViews>(new ListImageViews(), ReadTimeout, cancel)).Images;
+        var live = await Task.WhenAll(images.Select(async i => i.Profile is { Status: not "read" } ? await ImageAsync(i.Canonical, cancel) ?? i : i));
+        return live;
+    }
+
+    public async Task<IReadOnlyList<SessionSummary>> ListSessionsAsync(CancellationToken cancel = default) =>
+        (await ReadSide.Ask<SessionSummaries>(new ListSessionSummaries(), ReadTimeout, cancel)).Sessions;
 
     /// <summary>Every computer the registry knows (its last reported inventory, online or not); null when this host runs no computer registry.</summary>
     public async Task<IReadOnlyList<ComputerStatus>?> ComputersAsync(CancellationToken cancel = default) =>
@@ -100,9 +118,8 @@ public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry
     /// <summary>The classroom and record of a computer, searched in every classroom (names are unique across classrooms).</summary>
     public async Task<(ClassroomView Room, ComputerRecord Computer)?> FindComputerAsync(string name, CancellationToken cancel = default)
     {
-        foreach (var room in await ListClassroomsAsync(cancel))
-            if (room.Computers.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } pc) return (room, pc);
-        return null;
+        var room = (await ReadSide.Ask<ComputerClassroom>(new FindComputerClassroom(name), ReadTimeout, cancel)).Classroom;
+        return room?.Computers.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } pc ? (room, pc) : null;
     }
 
     /// <summary>Adds a computer after checking no other classroom has one of that name.</summary>
@@ -122,14 +139,5 @@ public sealed class CoordinatorDomain(ActorSystem system, ActorRegistry registry
         var reply = await AskAsync(cmd, cancel);
         if (reply is Accepted) registry.Get<JobDispatcherKey>().Tell(new ComputerRemovedFromClassroom(cmd.Name, cmd.Classroom, cmd.By));
         return reply;
-    }
-
-    private async Task<IEnumerable<T>> Views<T>(string prefix, Func<string, Task<T?>> view, CancellationToken cancel) where T : class
-    {
-        var ids = await _journal.CurrentPersistenceIds()
-            .Where(id => id.StartsWith(prefix, StringComparison.Ordinal))
-            .RunWith(Sink.Seq<string>(), system.Materializer());
-        var views = await Task.WhenAll(ids.Select(id => view(id[prefix.Length..])));
-        return views.OfType<T>();
     }
 }

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using OgActors.Coordinator.Audit;
 using OgActors.Coordinator.Classrooms;
 using OgActors.Coordinator.Images;
+using OgActors.Coordinator.Persistence;
+using OgActors.Coordinator.ReadSide;
 using OgActors.Coordinator.Sessions;
 using OgActors.Messages.Audit;
 
@@ -46,9 +48,27 @@ public static class CoordinatorDomainSetup
                     RememberEntities = true, RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
                 })
             .WithActors((system, registry) => registry.Register<RepositoryFileLinkerKey>(system.ActorOf(
-                RepositoryFileLinker.Props(registry.Get<ImageRegion>(), DistributedPubSub.Get(system).Mediator), "repository-file-linker")));
+                RepositoryFileLinker.Props(registry.Get<ImageRegion>(), DistributedPubSub.Get(system).Mediator), "repository-file-linker")))
+            .AddHocon(ReadSideJournalHocon + "\n" + SqlQueryProtocolSerializer.Hocon, HoconAddMode.Prepend)
+            .WithActors((system, registry) => registry.Register<ReadSideKey>(system.ActorOf(
+                ReadSideActor.Props(ReadJournalPluginId), ReadSideActor.Name)));
         return builder;
     }
+
+    public const string ReadJournalPluginId = "akka.persistence.query.journal.sql";
+
+    /// <summary>
+    /// The query plugin as the read side uses it: large batches, and the journal-sequence tracker (which hands out the highest
+    /// gap-free offset) and the tag queries polling every 50 ms instead of every second, so a listing right after a command
+    /// does not wait a second for the event it must include.
+    /// </summary>
+    public const string ReadSideJournalHocon = """
+        akka.persistence.query.journal.sql {
+          max-buffer-size = 5000
+          refresh-interval = 50ms
+          journal-sequence-retrieval.query-delay = 50ms
+        }
+        """;
 
     /// <summary>The journal-builder callback: tags every audited event for the audit timeline.</summary>
     public static void AddAuditTagging(AkkaPersistenceJournalBuilder journal) =>

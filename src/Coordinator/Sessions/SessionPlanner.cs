@@ -30,7 +30,8 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
     public async Task<Result> PlanAsync(SessionRequest r, CancellationToken cancel = default)
     {
         if (r.OfflineTimeoutSeconds is <= 0) return No("The offline timeout must be a positive duration (--offline-timeout 10m).");
-        var rooms = await domain.ListClassroomsAsync(cancel);
+        // the scope's classrooms only (named, or holding a computer named), from the read side: O(scope), not O(history)
+        var rooms = await domain.ClassroomsAsync(r.Classrooms ?? [], r.Computers ?? [], cancel);
         var method = r.Method ?? TransferMethod.Unicast;
         ImageView? image = null;
 

@@ -20,4 +20,4 @@ public sealed record AuditEntry(
     string Subject,      // "classroom lab-a", "image win11", "session 20261124-…"
     string Action,       // "defined", "computer added", "job finished", …
     string Details,
-    IReadOnlyList<string> Tags);
+    IReadOnlyList<string> Tags) : IOgMessage;

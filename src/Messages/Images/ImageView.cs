@@ -6,7 +6,7 @@ namespace OgActors.Messages.Images;
 [Manifest("image.copy")]
 public sealed record ImageFileCopy(
     string Repository, string Folder, ImageFileInfo Info, string Sum, string FullSum, string InfoHash,
-    long Size, DateTimeOffset ModifiedAt, int Revision, string State = "ready", string Error = "");
+    long Size, DateTimeOffset ModifiedAt, int Revision, string State = "ready", string Error = "") : IOgMessage;
 
 /// <summary>An image object as operators see it. <paramref name="Copies"/> empty = not linked to any file.</summary>
 [Manifest("image.view")]

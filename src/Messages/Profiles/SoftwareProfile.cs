@@ -2,11 +2,11 @@ namespace OgActors.Messages.Profiles;
 
 /// <summary>One installed package (dpkg) or program (Windows Uninstall key) of a profile.</summary>
 [Manifest("profile.package")]
-public sealed record SoftwarePackage(string Name, string Version, string State = "installed");
+public sealed record SoftwarePackage(string Name, string Version, string State = "installed") : IOgMessage;
 
 /// <summary>Something a profile could not read, and why (one sentence).</summary>
 [Manifest("profile.gap")]
-public sealed record ProfileGap(string What, string Why);
+public sealed record ProfileGap(string What, string Why) : IOgMessage;
 
 /// <summary>
 /// The software profile of one content (full sum) of an image: what the filesystem inside it holds, as read by its
@@ -34,7 +34,7 @@ public sealed record SoftwareProfile(
     long ImageBytes,
     double ExtractionSeconds,
     DateTimeOffset ReadAt,
-    string Source = "read")
+    string Source = "read") : IOgMessage
 {
     public int InstalledCount => Packages.Count(p => p.State == "installed");
 
@@ -57,11 +57,11 @@ public sealed record SoftwareProfile(
 
 /// <summary>What <c>image list</c> / <c>image show</c> print of an image's profile (its current revision's, when read).</summary>
 [Manifest("profile.summary")]
-public sealed record ProfileSummary(int Revision, string OperatingSystem, string Version, int Packages, string Line, string Status);
+public sealed record ProfileSummary(int Revision, string OperatingSystem, string Version, int Packages, string Line, string Status) : IOgMessage;
 
 /// <summary>One package whose version differs between two profiles; <paramref name="Upgraded"/> when To orders after From (dpkg's rules).</summary>
 [Manifest("profile.upgrade")]
-public sealed record PackageChange(string Name, string From, string To, bool Upgraded);
+public sealed record PackageChange(string Name, string From, string To, bool Upgraded) : IOgMessage;
 
 /// <summary>
 /// The difference between two profiles (<paramref name="From"/> → <paramref name="To"/>, each "IMAGE revision N"):
@@ -70,7 +70,7 @@ public sealed record PackageChange(string Name, string From, string To, bool Upg
 [Manifest("profile.diff")]
 public sealed record ProfileDiff(
     string From, string To, string FromLine, string ToLine,
-    IReadOnlyList<SoftwarePackage> Added, IReadOnlyList<SoftwarePackage> Removed, IReadOnlyList<PackageChange> Changed)
+    IReadOnlyList<SoftwarePackage> Added, IReadOnlyList<SoftwarePackage> Removed, IReadOnlyList<PackageChange> Changed) : IOgMessage
 {
     /// <summary>Compares the installed packages (by name) of two profiles.</summary>
     public static ProfileDiff Between(string from, SoftwareProfile a, string to, SoftwareProfile b)

@@ -12,7 +12,7 @@ public interface IRepositoryFileEvent : IOgMessage
 /// <summary>What inspection found in an image file (Imaging's PartitionImageInfo, as a contract).</summary>
 [Manifest("repo.file-info")]
 public sealed record ImageFileInfo(
-    string Tool, string Compressor, string Filesystem, long RequiredSizeKiB, long UsedBytes, string OgLine);
+    string Tool, string Compressor, string Filesystem, long RequiredSizeKiB, long UsedBytes, string OgLine) : IOgMessage;
 
 /// <summary>NAME.img was incorporated: inspected, hashed, its sidecars written.</summary>
 [Manifest("repo.file-available")]

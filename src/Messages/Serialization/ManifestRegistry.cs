@@ -6,8 +6,10 @@ namespace OgActors.Messages.Serialization;
 
 /// <summary>
 /// The explicit manifest ⇄ type map of every <see cref="IOgMessage"/> in this assembly, built once and
-/// checked at build time of the map: a concrete message without a manifest, or two messages sharing one,
-/// is a programming error and fails the first serializer use (and the round-trip test).
+/// checked at build time of the map: a concrete message without a manifest, two messages sharing one, or a
+/// <see cref="ManifestAttribute"/> on a type that is not an <see cref="IOgMessage"/> (it would cross nodes with the
+/// default serializer) is a programming error and fails the first serializer use, i.e. the node's start-up (and the
+/// round-trip test), naming every offending type in one sentence.
 /// </summary>
 public sealed class ManifestRegistry
 {
@@ -27,15 +29,23 @@ public sealed class ManifestRegistry
     public static ManifestRegistry FromAssembly(Assembly assembly)
     {
         var map = new Dictionary<string, Type>(StringComparer.Ordinal);
+        var problems = new List<string>();
         foreach (var type in assembly.GetTypes())
         {
-            if (!typeof(IOgMessage).IsAssignableFrom(type) || type.IsAbstract || type.IsInterface) continue;
-            var manifest = type.GetCustomAttribute<ManifestAttribute>()?.Value
-                ?? throw new InvalidOperationException($"Message type {type.FullName} has no [Manifest].");
+            var manifest = type.GetCustomAttribute<ManifestAttribute>()?.Value;
+            var isMessage = typeof(IOgMessage).IsAssignableFrom(type) && !type.IsAbstract && !type.IsInterface;
+            if (!isMessage)
+            {
+                // a [Manifest] type the serializer binding would not reach: it would cross nodes with the default serializer
+                if (manifest is not null) problems.Add($"{type.FullName} carries [Manifest(\"{manifest}\")] but does not implement IOgMessage");
+                continue;
+            }
+            if (manifest is null) { problems.Add($"message type {type.FullName} has no [Manifest]"); continue; }
             if (!map.TryAdd(manifest, type))
-                throw new InvalidOperationException(
-                    $"Manifest '{manifest}' is used by both {map[manifest].FullName} and {type.FullName}.");
+                problems.Add($"manifest '{manifest}' is used by both {map[manifest].FullName} and {type.FullName}");
         }
+        if (problems.Count > 0)
+            throw new InvalidOperationException($"The OgActors message registry of {assembly.GetName().Name} is inconsistent: {string.Join("; ", problems)}.");
         return new ManifestRegistry(map);
     }
 

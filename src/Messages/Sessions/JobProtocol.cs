@@ -15,7 +15,7 @@ namespace OgActors.Messages.Sessions;
 public sealed record JobSpec(
     SessionKind Kind, JobRole Role, string Image, int ImageRevision, int Partition, string Repository,
     TransferMethod Method, MulticastSettings Multicast, P2PSettings P2P, string Master, CloneSource? Source,
-    string Folder = "", string UploadCapability = "", string Classroom = "", int ClassroomComputers = 0);
+    string Folder = "", string UploadCapability = "", string Classroom = "", int ClassroomComputers = 0) : IOgMessage;
 
 /// <summary>
 /// The job protocol between a session and a computer's agent. A session sends <see cref="RunJob"/>
@@ -68,7 +68,7 @@ public sealed record JobFinished(
 /// leaves it damaged).
 /// </summary>
 [Manifest("job.restored")]
-public sealed record RestoredContent(string FullSum, int Revision, bool PartitionWritten);
+public sealed record RestoredContent(string FullSum, int Revision, bool PartitionWritten) : IOgMessage;
 
 /// <summary>Session → agent: the outcome is persisted; stop resending it.</summary>
 [Manifest("job.finished-ack")]

@@ -14,11 +14,11 @@ public enum CloneSourceKind { Partition, CacheImage, RepositoryImage }
 public enum JobRole { Single, Master, Receiver }
 
 [Manifest("session.clone-source")]
-public sealed record CloneSource(CloneSourceKind Kind, int Partition, string Image);
+public sealed record CloneSource(CloneSourceKind Kind, int Partition, string Image) : IOgMessage;
 
 /// <summary>The transfer parameters in force for one classroom: its defaults plus the command's overrides.</summary>
 [Manifest("session.parameters")]
-public sealed record TransferParameters(MulticastSettings Multicast, P2PSettings P2P);
+public sealed record TransferParameters(MulticastSettings Multicast, P2PSettings P2P) : IOgMessage;
 
 /// <summary>One computer a session acts on, resolved from the scope when the session was created.</summary>
 /// <param name="PartitionSizeBytes">The size of the session's partition on this computer (a create-image job's source, a
@@ -26,7 +26,7 @@ public sealed record TransferParameters(MulticastSettings Multicast, P2PSettings
 [Manifest("session.target")]
 public sealed record SessionTarget(
     string Computer, string Classroom, string Ip, string Mac, string Repository, long CacheSizeBytes, JobRole Role,
-    long PartitionSizeBytes = 0);
+    long PartitionSizeBytes = 0) : IOgMessage;
 
 /// <summary>
 /// Everything a session needs, resolved by the coordinator from the operator's command: scope to targets,
@@ -44,4 +44,4 @@ public sealed record SessionPlan(
     string Master, CloneSource? Source, IReadOnlyList<SessionTarget> Targets,
     IReadOnlyDictionary<string, TransferParameters> ParametersByClassroom, TimeSpan? OfflineTimeout = null,
     IReadOnlyDictionary<string, string>? Folders = null,
-    IReadOnlyDictionary<string, int>? ImageRevisions = null); // full sum → revision of every content the image has had
+    IReadOnlyDictionary<string, int>? ImageRevisions = null) : IOgMessage; // full sum → revision of every content the image has had

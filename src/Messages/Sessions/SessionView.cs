@@ -10,7 +10,7 @@ public enum JobStatus { Queued, Running, Succeeded, Failed, Skipped, Waiting, Ca
 public sealed record JobView(
     string Computer, string Classroom, JobRole Role, JobStatus Status, string Path, string Reason, string Waiting,
     long Bytes, long TotalBytes, double BytesPerSecond, TimeSpan? Eta, TimeSpan Duration, string Error,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long ResumedFrom = 0, int Attempt = 1, int Peers = 0);
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long ResumedFrom = 0, int Attempt = 1, int Peers = 0) : IOgMessage;
 
 /// <param name="Multicast">The session's multicast transfers, one per classroom (live, as the senders last reported; empty for other methods).</param>
 [Manifest("session.view")]
