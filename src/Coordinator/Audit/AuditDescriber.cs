@@ -48,6 +48,7 @@ public static class AuditDescriber
     {
         var subject = e.Kind is OperationKind.ClusterLeave or OperationKind.ClusterDown
             ? $"cluster member {e.Target}"
+            : e.Kind is OperationKind.ApiRequest ? $"operator {e.By}"
             : e.Repository.Length > 0 ? $"repository {e.Repository}" : "repositories";
         var action = (e.Kind, e.Outcome) switch
         {
@@ -66,6 +67,7 @@ public static class AuditDescriber
         OperationKind.ClusterLeave => "leave",
         OperationKind.ClusterDown => "down",
         OperationKind.ImageImport => "import",
+        OperationKind.ApiRequest => "api request",
         _ => "image file deletion",
     };
 
