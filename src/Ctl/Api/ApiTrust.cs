@@ -33,7 +33,7 @@ public static class ApiTrust
 
     private static X509Certificate2 LoadCa(string file)
     {
-        try { return X509Certificate2.CreateFromPemFile(file); }
+        try { return X509Certificate2.CreateFromPem(File.ReadAllText(file)); }
         catch (Exception e) when (e is CryptographicException or IOException)
         {
             throw new CtlException($"Cannot read the CA certificate {file}: {e.Message}", 2);
