@@ -38,6 +38,7 @@ public static class AuditDescriber
             SessionFinished e => ($"session {e.SessionId}", "finished",
                 $"{e.Outcome}: {e.Succeeded} succeeded, {e.Failed} failed, {e.Skipped} skipped"),
             OperationRecorded e => Operation(e),
+            OgActors.Messages.Computers.ComputerRegistrationRefused e => ($"computer {e.Name}", "registration refused", $"from {e.From}: {e.Reason}"),
             _ => (evt.GetType().Name, "changed", ""),
         };
         return new AuditEntry(offset, evt.At, evt.By, subject, action, details, AuditTags.Of(evt));
