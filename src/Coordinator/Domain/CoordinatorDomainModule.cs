@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
 using Akka.Persistence.Hosting;
@@ -25,10 +26,21 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services)
     {
         var sessions = WithConfiguration(_sessions, services.GetService<Akka.Configuration.Config>());
-        akka.AddCoordinatorDomain(sessions with { Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>() })
+        akka.AddCoordinatorDomain(sessions with
+            {
+                Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>(),
+                AgentAddress = sessions.AgentAddress ?? AgentAddressFrom(services),
+            })
             .WithActors((system, registry) => system.ActorOf(AgentPresenceBridge.Props(registry.Get<ComputerRegistry>(),
                 registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, []), "agent-presence-bridge"));
     }
+
+    /// <summary>A computer's registered agent's address, asked of the computer registry (null: offline or unknown).</summary>
+    private static Func<string, Task<Akka.Actor.Address?>> AgentAddressFrom(IServiceProvider services) => async computer =>
+        await services.GetRequiredService<ActorRegistry>().Get<ComputerRegistry>()
+            .Ask<object>(new OgActors.Messages.Computers.GetComputer(computer), TimeSpan.FromSeconds(10)) is OgActors.Messages.Computers.ComputerStatus { Online: true } s
+            ? s.Agent.Path.Address
+            : null;
 
     /// <summary>The session settings with <c>og.coordinator.sessions.offline-timeout</c> from the node's configuration, when set.</summary>
     public static SessionSettings WithConfiguration(SessionSettings settings, Akka.Configuration.Config? config) =>
