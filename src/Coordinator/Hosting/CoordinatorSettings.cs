@@ -33,7 +33,7 @@ public sealed record CoordinatorSettings(Uri ApiUrl, string ApiToken)
     {
         var url = config.GetString("og.coordinator.api.url", "");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new SettingsException($"og.coordinator.api.url must be an http:// or https:// address such as http://127.0.0.1:5480, got '{url}'.");
+            throw new SettingsException($"og.coordinator.api.url must be an http:// address such as http://127.0.0.1:5480, got '{url}'.");
         var token = config.GetString("og.coordinator.api.token", "");
         var operators = new Dictionary<string, string>(StringComparer.Ordinal);
         var configured = new List<ApiOperator>();
