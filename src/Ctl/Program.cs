@@ -26,6 +26,7 @@ namespace OgActors.Ctl
             SessionCommands.Create,
             AuditCommands.Create,
             PkiCommands.Create,
+            OperatorCommands.Create,
         ];
 
         public static RootCommand Build(CtlContext ctx, IEnumerable<Func<CtlContext, Command>>? palettes = null)
@@ -33,6 +34,7 @@ namespace OgActors.Ctl
             var root = new RootCommand("ogctl: the OgActors operator console (talks to the coordinator's HTTP API)");
             root.Options.Add(ctx.Api);
             root.Options.Add(ctx.Token);
+            root.Options.Add(ctx.Ca);
             root.Options.Add(ctx.Json);
             foreach (var palette in palettes ?? Palettes) root.Subcommands.Add(palette(ctx));
             return root;

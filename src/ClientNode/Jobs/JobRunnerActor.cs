@@ -62,16 +62,20 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
     private readonly Queue<string> _queue = new();
     private readonly Queue<string> _ended = new();
     private Job? _running;
+    private readonly CoordinatorAuthority _authority = new();
 
     public JobRunnerActor(JobRunnerSettings settings)
     {
         _settings = settings;
-        Receive<RunJob>(Run);
+        Receive<RunJob>(run => { if (FromCoordinator(run)) Run(run); });
         Receive<JobStarted>(m => FromWorker(m.SessionId, job => { job.Started = m; Tell(job, m); }));
         Receive<JobProgress>(m => FromWorker(m.SessionId, job => { job.Progress = m; Tell(job, m); }));
         Receive<JobFinished>(m => FromWorker(m.SessionId, job => Finished(job, m)));
-        Receive<JobFinishedAck>(Acknowledged);
-        Receive<CancelJob>(Cancel);
+        Receive<JobFinishedAck>(ack => { if (FromCoordinator(ack)) Acknowledged(ack); });
+        Receive<CancelJob>(cancel => { if (FromCoordinator(cancel)) Cancel(cancel); });
+        Receive<ContactPoints>(c => _authority.Contacts(c.ContactPointsList));
+        Receive<ContactPointAdded>(c => _authority.Added(c.ContactPoint));
+        Receive<ContactPointRemoved>(c => _authority.Removed(c.ContactPoint));
         Receive<Resend>(m =>
         {
             if (_jobs.TryGetValue(m.SessionId, out var job) && job is { Phase: Phase.Finished, Finished: { } f }) Tell(job, f);
@@ -97,12 +101,23 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        // Who the coordinators are: the seed nodes' receptionists, then the ClusterClient's (see CoordinatorAuthority).
+        _authority.Seed(_settings.CoordinatorContacts);
+        (_settings.Coordinators ?? _settings.ClusterClient)?.Tell(SubscribeContactPoints.Instance);
         if (_settings.ClusterClient is null) return;
         Self.Tell(new Announce());
         Timers.StartPeriodicTimer("announce", new Announce(), _settings.AnnounceInterval);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
+    /// <summary>Job orders (RunJob, CancelJob, JobFinishedAck) are taken only from coordinators; anything else is logged and dropped.</summary>
+    private bool FromCoordinator(IJobMessage message)
+    {
+        if (_authority.Refusal(Sender, Context.System) is not { } why) return true;
+        _log.Warning("Refused {0} of session {1} for {2}: {3}", message.GetType().Name, message.SessionId, message.Computer, why);
+        return false;
+    }
 
     private void Run(RunJob run)
     {

@@ -22,6 +22,15 @@ public sealed record JobRunnerSettings(
 {
     public Akka.Actor.IActorRef? ClusterClient { get; init; }
 
+    /// <summary>
+    /// The node's ClusterClient, to learn who the coordinators are (its contact points), also when the runner does not
+    /// announce through it; null = <see cref="ClusterClient"/>. With neither, only senders of this ActorSystem may send jobs.
+    /// </summary>
+    public Akka.Actor.IActorRef? Coordinators { get; init; }
+
+    /// <summary>The ClusterClient's initial contacts (the receptionists of og.cluster.seed-nodes): coordinators from the start.</summary>
+    public IReadOnlyList<Akka.Actor.ActorPath> CoordinatorContacts { get; init; } = [];
+
     public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Where the runner records which image each partition holds after a successful restore (null: not recorded).</summary>

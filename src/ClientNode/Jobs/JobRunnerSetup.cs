@@ -35,6 +35,9 @@ public static class JobRunnerSetup
             var settings = JobRunnerSettings.For(computer, addresses) with
             {
                 ClusterClient = announce ? registry.Get<CoordinatorClient>() : null,
+                Coordinators = registry.TryGet<CoordinatorClient>(out var client) ? client : null,
+                CoordinatorContacts = [.. services.GetRequiredService<OgActors.Hosting.Configuration.NodeSettings>().SeedNodes
+                    .Select(s => Akka.Actor.ActorPath.Parse(s.TrimEnd('/') + "/system/receptionist"))],
                 Ledger = Computer.PartitionLedger.For(services.GetRequiredService<OgActors.Hosting.Configuration.NodeSettings>()),
             };
             registry.Register<JobRunner>(system.ActorOf(JobRunnerActor.Props(settings), ActorName));

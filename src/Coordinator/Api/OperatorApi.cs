@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OgActors.Coordinator.Hosting;
 
 namespace OgActors.Coordinator.Api;
@@ -25,7 +26,10 @@ public static class OperatorApi
             };
             await ApiError.Result(status, sentence).ExecuteAsync(context);
         }));
-        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(ApiAuth.Middleware(settings.Identities)));
+        var log = app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("og-api");
+        var operators = settings.OperatorsFilePath.Length > 0 ? new OperatorsFile(settings.OperatorsFilePath) : null;
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"),
+            api => api.Use(ApiAuth.Middleware(settings.ConfiguredOperators, operators, log)));
 
         var group = app.MapGroup("/api");
         foreach (var module in modules) module.MapEndpoints(group);

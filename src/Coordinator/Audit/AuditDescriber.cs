@@ -38,6 +38,7 @@ public static class AuditDescriber
             SessionFinished e => ($"session {e.SessionId}", "finished",
                 $"{e.Outcome}: {e.Succeeded} succeeded, {e.Failed} failed, {e.Skipped} skipped"),
             OperationRecorded e => Operation(e),
+            OgActors.Messages.Computers.ComputerRegistrationRefused e => ($"computer {e.Name}", "registration refused", $"from {e.From}: {e.Reason}"),
             _ => (evt.GetType().Name, "changed", ""),
         };
         return new AuditEntry(offset, evt.At, evt.By, subject, action, details, AuditTags.Of(evt));
@@ -48,6 +49,7 @@ public static class AuditDescriber
     {
         var subject = e.Kind is OperationKind.ClusterLeave or OperationKind.ClusterDown
             ? $"cluster member {e.Target}"
+            : e.Kind is OperationKind.ApiRequest ? $"operator {e.By}"
             : e.Repository.Length > 0 ? $"repository {e.Repository}" : "repositories";
         var action = (e.Kind, e.Outcome) switch
         {
@@ -66,6 +68,7 @@ public static class AuditDescriber
         OperationKind.ClusterLeave => "leave",
         OperationKind.ClusterDown => "down",
         OperationKind.ImageImport => "import",
+        OperationKind.ApiRequest => "api request",
         _ => "image file deletion",
     };
 

@@ -40,6 +40,7 @@ public static class AuditTags
             case ComputerJobStarted e: tags.Add(Session(e.SessionId)); tags.Add(Computer(e.Computer)); break;
             case ComputerJobFinished e: tags.Add(Session(e.SessionId)); tags.Add(Computer(e.Computer)); break;
             case ISessionEvent e: tags.Add(Session(e.SessionId)); break;
+            case OgActors.Messages.Computers.ComputerRegistrationRefused e: tags.Add(Computer(e.Name)); break;
             case OperationRecorded e:
                 tags.Add(Operations);
                 if (e.Repository.Length > 0) tags.Add(Repository(e.Repository));

@@ -18,15 +18,25 @@ public sealed class ComputerRegistryActor : ReceivePersistentActor
     public const string Name = "computer-registry";
     private const int SnapshotEvery = 100;
 
+    /// <summary>A registration whose classroom record was looked up (<paramref name="RecordedIp"/> null = none known).</summary>
+    private sealed record Checked(RegisterComputer Registration, IActorRef ReplyTo, string? RecordedIp) : INoSerializationVerificationNeeded;
+
+    private static readonly TimeSpan RefusalAuditEvery = TimeSpan.FromMinutes(10);
+
     private readonly ComputerRegistryState _state = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Func<DateTimeOffset> _clock;
+    private readonly Func<string, Task<string?>>? _recordedIp;
+    private readonly Dictionary<(string, string), DateTimeOffset> _refusalsAudited = new();
 
-    public ComputerRegistryActor(Func<DateTimeOffset>? clock = null)
+    /// <param name="recordedIp">Looks up the IP a classroom records for a computer (null: no classrooms to ask).</param>
+    public ComputerRegistryActor(Func<DateTimeOffset>? clock = null, Func<string, Task<string?>>? recordedIp = null)
     {
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        _recordedIp = recordedIp;
 
         Recover<ComputerEnrolled>(_state.Apply);
+        Recover<ComputerRegistrationRefused>(_ => { }); // audit only
         Recover<SnapshotOffer>(offer => { if (offer.Snapshot is ComputerRegistrySnapshot s) _state.Restore(s); });
         Recover<RecoveryCompleted>(_ =>
         {
@@ -35,6 +45,7 @@ public sealed class ComputerRegistryActor : ReceivePersistentActor
         });
 
         Command<RegisterComputer>(Register);
+        Command<Checked>(Admit);
         Command<UnregisterComputer>(Unregister);
         Command<Terminated>(AgentTerminated);
         Command<ListComputers>(q => Sender.Tell(new ComputerList(q.OnlineOnly ? [.. _state.All().Where(c => c.Online)] : _state.All())));
@@ -45,7 +56,8 @@ public sealed class ComputerRegistryActor : ReceivePersistentActor
 
     public override string PersistenceId => Name;
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new ComputerRegistryActor(null));
+    public static Props Props(Func<string, Task<string?>>? recordedIp = null) =>
+        Akka.Actor.Props.Create(() => new ComputerRegistryActor(null, recordedIp));
 
     private void Register(RegisterComputer r)
     {
@@ -53,6 +65,33 @@ public sealed class ComputerRegistryActor : ReceivePersistentActor
         if (string.IsNullOrWhiteSpace(inventory.Name) || r.Agent.IsNobody())
         {
             r.Agent.Tell(new Refused("A computer must register with a name and its agent."));
+            return;
+        }
+        var replyTo = Sender;
+        var bound = _state.PresenceOf(inventory.Name) is { Online: true } current && current.Agent.Equals(r.Agent); // checked when it came online
+        if (_recordedIp is null || bound || r.Agent.Path.Address.HasLocalScope) { Admit(new Checked(r, replyTo, null)); return; }
+        _recordedIp(inventory.Name).WaitAsync(TimeSpan.FromSeconds(5)).PipeTo(Self, success: ip => new Checked(r, replyTo, ip), failure: _ => new Checked(r, replyTo, null));
+    }
+
+    /// <summary>
+    /// A registration is bound to the address its agent is at (<see cref="ComputerRegistryState.RegistrationRefusal"/>): one
+    /// from elsewhere is refused to its sender (not to the agent it names, which may be the real computer's) and audited.
+    /// </summary>
+    private void Admit(Checked c)
+    {
+        var (r, replyTo, recordedIp) = c;
+        var inventory = r.Inventory;
+        var from = r.Agent.Path.Address;
+        var onLoopback = ComputerRegistryState.IsLoopback(Akka.Cluster.Cluster.Get(Context.System).SelfAddress.Host);
+        if (_state.RegistrationRefusal(inventory.Name, from, recordedIp, onLoopback) is { } why)
+        {
+            _log.Warning("Refused a registration as computer {0} from {1}: {2}", inventory.Name, from, why);
+            (replyTo.IsNobody() ? r.Agent : replyTo).Tell(new Refused(why));
+            var key = (inventory.Name.ToLowerInvariant(), from.ToString());
+            var now = _clock();
+            if (_refusalsAudited.TryGetValue(key, out var last) && now - last < RefusalAuditEvery) return; // a retrying agent: audited once per 10 min
+            _refusalsAudited[key] = now;
+            Persist(new ComputerRegistrationRefused(inventory.Name, from.ToString(), why, now), _ => { });
             return;
         }
         if (_state.NeedsEnrolment(inventory))

@@ -54,6 +54,39 @@ public sealed class ComputerRegistryState
     public void Offline(string name, DateTimeOffset now, string reason) =>
         _presence[name] = new Presence(false, now, reason, ActorRefs.Nobody);
 
+    /// <summary>
+    /// Whether an agent at <paramref name="agent"/> may register as computer <paramref name="name"/>: null when it may, else the
+    /// sentence why not. The registry can verify only the agent's address, so a registration is bound to it:
+    /// <list type="bullet">
+    /// <item>an agent of the coordinator's own ActorSystem (tests, one process) is trusted;</item>
+    /// <item>when the classroom records the computer's IP (<paramref name="recordedIp"/>) the agent must be at that IP;</item>
+    /// <item>otherwise (no record; or a coordinator on loopback, the one-host lab, where every computer is at 127.0.0.1 whatever its
+    /// classroom says) a computer online at one host cannot be taken over from another: it must go offline first.</item>
+    /// </list>
+    /// </summary>
+    public string? RegistrationRefusal(string name, Akka.Actor.Address agent, string? recordedIp, bool coordinatorOnLoopback)
+    {
+        if (agent.HasLocalScope || agent.Host is null) return null;
+        var host = agent.Host;
+        if (!string.IsNullOrWhiteSpace(recordedIp) && !coordinatorOnLoopback)
+            return SameHost(host, recordedIp)
+                ? null
+                : $"Computer {name} is recorded at {recordedIp} in its classroom, but this registration comes from {host}.";
+        if (PresenceOf(name) is { Online: true } current && current.Agent.Path.Address is { HasGlobalScope: true, Host: { } bound }
+            && !SameHost(bound, host))
+            return $"Computer {name} is online at {bound}; a registration under its name from {host} is refused.";
+        return null;
+    }
+
+    private static bool SameHost(string a, string b) =>
+        System.Net.IPAddress.TryParse(a, out var x) && System.Net.IPAddress.TryParse(b, out var y)
+            ? x.Equals(y)
+            : string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsLoopback(string? host) =>
+        host is not null && (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+                             || System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+
     /// <summary>The online computer whose agent is <paramref name="agent"/>, if any.</summary>
     public string? NameOfAgent(IActorRef agent) =>
         _presence.FirstOrDefault(p => p.Value.Online && p.Value.Agent.Equals(agent)).Key;

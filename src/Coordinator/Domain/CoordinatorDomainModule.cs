@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
@@ -31,11 +32,22 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
         var sessions = WithConfiguration(_sessions, services.GetService<Akka.Configuration.Config>());
         // The bridge is a cluster singleton too (next to nothing it needs: it talks to the registry's and the dispatcher's proxies),
         // so each presence change reaches the one dispatcher once, not once per coordinator.
-        akka.AddCoordinatorDomain(sessions with { Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>() })
+        akka.AddCoordinatorDomain(sessions with
+            {
+                Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>(),
+                AgentAddress = sessions.AgentAddress ?? AgentAddressFrom(services),
+            })
             .WithSingleton<AgentPresenceBridgeKey>("agent-presence-bridge", (system, registry, _) => AgentPresenceBridge.Props(
                 registry.Get<ComputerRegistry>(), registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, []),
                 new ClusterSingletonOptions { Role = CoordinatorDomainSetup.Role }, createProxyToo: false);
     }
+
+    /// <summary>A computer's registered agent's address, asked of the computer registry (null: offline or unknown).</summary>
+    private static Func<string, Task<Akka.Actor.Address?>> AgentAddressFrom(IServiceProvider services) => async computer =>
+        await services.GetRequiredService<ActorRegistry>().Get<ComputerRegistry>()
+            .Ask<object>(new OgActors.Messages.Computers.GetComputer(computer), TimeSpan.FromSeconds(10)) is OgActors.Messages.Computers.ComputerStatus { Online: true } s
+            ? s.Agent.Path.Address
+            : null;
 
     /// <summary>The session settings with <c>og.coordinator.sessions.offline-timeout</c> from the node's configuration, when set.</summary>
     public static SessionSettings WithConfiguration(SessionSettings settings, Akka.Configuration.Config? config) =>

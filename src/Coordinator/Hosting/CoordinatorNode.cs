@@ -45,6 +45,7 @@ public sealed class CoordinatorNode : MemberHost
                     .WithClusterClientReceptionist("receptionist", NodeRoles.Coordinator);
                 foreach (var module in all) module.ConfigureAkka(akka, services);
             });
+        if (settings.ApiUrl.Scheme == "https") ApiHttps.Use(builder, settings);
         var app = builder.Build();
         OperatorApi.Map(app, settings, all);
         return new CoordinatorNode(app, node, settings, journal);

@@ -66,6 +66,7 @@ public sealed record OperationLedgerState(
         OperationKind.ClusterDown => "cluster down",
         OperationKind.ImageImport => "image import",
         OperationKind.ImageFileDeletion => "image file deletion",
+        OperationKind.ApiRequest => "api request",
         _ => kind.ToString(),
     };
 }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
 using Akka.Persistence;
 using OgActors.Coordinator.Domain;
 using OgActors.Messages.Classrooms;
@@ -36,6 +37,12 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
     private readonly HashSet<string> _finishing = new(StringComparer.OrdinalIgnoreCase);
     private bool _concluding;
 
+    /// <summary>A job report whose sender was checked against the registry's agent of its computer.</summary>
+    private sealed record Verified(IJobMessage Report, IActorRef From, Address? Agent) : INoSerializationVerificationNeeded;
+
+    // The registered agent's address of each computer, as the registry last said (live only).
+    private readonly Dictionary<string, Address> _agentOf = new(StringComparer.OrdinalIgnoreCase);
+
     public DeploymentSessionActor(string id, IActorRef dispatcher, IActorRef classrooms, IActorRef replyTo, SessionSettings settings)
     {
         _id = id; _dispatcher = dispatcher; _classrooms = classrooms; _replyTo = replyTo; _settings = settings;
@@ -54,14 +61,21 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         Command<StartSession>(Start);
         Command<GetSession>(_ => { if (Exists()) Sender.Tell(_state!.View()); });
         Command<CancelSession>(Cancel);
-        Command<JobAccepted>(m => { if (Exists()) { _acknowledged.Add(m.Computer); _state!.Heard(m.Computer); } });
-        Command<JobQueued>(m => { if (Exists()) Queued(m); });
-        Command<JobStarted>(m => { if (Exists()) Started(m); });
-        Command<JobProgress>(m => { if (Exists()) { _acknowledged.Add(m.Computer); _state!.Heard(m.Computer); _state.Progress(m); } });
+        Command<JobAccepted>(m => { if (FromItsComputer(m) && Exists()) { _acknowledged.Add(m.Computer); _state!.Heard(m.Computer); } });
+        Command<JobQueued>(m => { if (FromItsComputer(m) && Exists()) Queued(m); });
+        Command<JobStarted>(m => { if (FromItsComputer(m) && Exists()) Started(m); });
+        Command<JobProgress>(m => { if (FromItsComputer(m) && Exists()) { _acknowledged.Add(m.Computer); _state!.Heard(m.Computer); _state.Progress(m); } });
         Command<JobFinished>(m =>
         {
+            if (!FromItsComputer(m)) return;
             Sender.Tell(new JobFinishedAck(_id, m.Computer));
             if (Exists()) Finished(m);
+        });
+        Command<Verified>(v =>
+        {
+            if (v.Agent is { } agent) _agentOf[v.Report.Computer] = agent;
+            if (JobReportSenders.Judge(v.From, IsClusterMember, v.Agent) == JobReportSenders.Verdict.Trusted) Self.Tell(v.Report, v.From);
+            else RefuseReport(v.Report, v.From, v.Agent);
         });
         Command<OgActors.Messages.Multicast.MulticastStatus>(m => { if (_state is not null) _state.Multicast(m); });
         Command<OgActors.Messages.Clone.CloneOffer>(m => { if (_state is not null) Offered(m); });
@@ -80,6 +94,34 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
 
     public static Props Props(string id, IActorRef dispatcher, IActorRef classrooms, IActorRef replyTo, SessionSettings settings) =>
         Akka.Actor.Props.Create(() => new DeploymentSessionActor(id, dispatcher, classrooms, replyTo, settings));
+
+    /// <summary>
+    /// A job report is taken only from the computer's registered agent's node or the coordinators' side
+    /// (<see cref="JobReportSenders"/>); one from elsewhere is logged and dropped, and the real job goes on.
+    /// </summary>
+    private bool FromItsComputer(IJobMessage report)
+    {
+        if (_settings.AgentAddress is not { } lookup) return true;
+        var verdict = JobReportSenders.Judge(Sender, IsClusterMember, _agentOf.GetValueOrDefault(report.Computer));
+        if (verdict == JobReportSenders.Verdict.Trusted) return true;
+        if (verdict == JobReportSenders.Verdict.Refused && _agentOf.ContainsKey(report.Computer))
+        {
+            // the cached agent may be stale (the computer re-registered from a new port): ask once more before refusing
+            _agentOf.Remove(report.Computer);
+        }
+        else if (verdict == JobReportSenders.Verdict.Refused) { RefuseReport(report, Sender, null); return false; }
+        var from = Sender;
+        lookup(report.Computer).WaitAsync(TimeSpan.FromSeconds(10))
+            .PipeTo(Self, success: agent => new Verified(report, from, agent), failure: _ => new Verified(report, from, null));
+        return false;
+    }
+
+    private void RefuseReport(IJobMessage report, IActorRef from, Address? agent) =>
+        Context.GetLogger().Warning("Session {0}: refused {1} for {2} from {3}: {4}", _id, report.GetType().Name, report.Computer, from.Path,
+            agent is null ? $"{report.Computer} has no registered agent" : $"{report.Computer}'s registered agent is at {agent}");
+
+    private bool IsClusterMember(Address address) =>
+        Akka.Cluster.Cluster.Get(Context.System).State.Members.Any(m => m.Address.Equals(address));
 
     private void Start(StartSession cmd)
     {

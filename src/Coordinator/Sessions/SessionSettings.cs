@@ -35,4 +35,11 @@ public sealed record SessionSettings
 
     /// <summary>Signs create-image jobs' upload capabilities; null = jobs carry none (repositories then refuse the upload).</summary>
     public UploadCapabilityIssuer? Uploads { get; init; }
+
+    /// <summary>
+    /// The address of a computer's registered agent (null when it is not online), from the computer registry. With it, a session
+    /// takes a job report for a computer only from that agent's node or from the coordinators' side (see
+    /// <see cref="JobReportSenders"/>); null = no registry to ask (unit hosts): reports are taken from anyone.
+    /// </summary>
+    public Func<string, Task<Akka.Actor.Address?>>? AgentAddress { get; init; }
 }

@@ -14,7 +14,7 @@ public sealed class ApiClient(ApiEndpoint endpoint) : IDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private readonly HttpClient _http = new()
+    private readonly HttpClient _http = new(ApiTrust.Handler(endpoint))
     {
         BaseAddress = new Uri(endpoint.Url.ToString().TrimEnd('/') + "/"),
         Timeout = TimeSpan.FromSeconds(30),
@@ -52,7 +52,7 @@ public sealed class ApiClient(ApiEndpoint endpoint) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CtlException($"The request to {endpoint.Url} failed: {e.Message}");
+            throw new CtlException(ApiTrust.Explain(endpoint, e) ?? $"The request to {endpoint.Url} failed: {e.Message}");
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {

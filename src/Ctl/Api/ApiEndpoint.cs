@@ -3,13 +3,14 @@ using System.Text.Json;
 namespace OgActors.Ctl.Api;
 
 /// <summary>Where the coordinator's API is and the token to use, and where that came from (for error messages).</summary>
-public sealed record ApiEndpoint(Uri Url, string Token, string Source, string TokenSource)
+/// <param name="CaFile">A PEM CA certificate to trust for an https:// API (--ca, OG_CA); "" = the system's trust store.</param>
+public sealed record ApiEndpoint(Uri Url, string Token, string Source, string TokenSource, string CaFile = "")
 {
     /// <summary>
     /// Resolution order: <c>--api</c>/<c>--token</c>, then <c>OG_API</c>/<c>OG_TOKEN</c>, then the lab.json of the default
     /// lab (<c>OG_LAB</c>, else <c>.lab/</c> in the source tree, else <c>$XDG_STATE_HOME/ogactors/lab</c>).
     /// </summary>
-    public static ApiEndpoint Resolve(string? apiOption, string? tokenOption, CtlEnvironment env)
+    public static ApiEndpoint Resolve(string? apiOption, string? tokenOption, CtlEnvironment env, string? caOption = null)
     {
         var api = Blank(apiOption);
         var source = "--api";
@@ -32,8 +33,11 @@ public sealed record ApiEndpoint(Uri Url, string Token, string Source, string To
         if (token is null)
             throw new CtlException("No API token: give --token TOKEN (or OG_TOKEN).", 2);
         if (!Uri.TryCreate(api, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-            throw new CtlException($"The API address '{api}' is not an http:// URL.", 2);
-        return new ApiEndpoint(url, token, source, tokenSource);
+            throw new CtlException($"The API address '{api}' is not an http:// or https:// URL.", 2);
+        var ca = Blank(caOption) ?? Blank(env.Variable("OG_CA")) ?? "";
+        if (ca.Length > 0 && !File.Exists(ca))
+            throw new CtlException($"The CA file {ca} (from {(Blank(caOption) is null ? "OG_CA" : "--ca")}) does not exist.", 2);
+        return new ApiEndpoint(url, token, source, tokenSource, ca);
     }
 
     private static (string? Api, string? Token) ReadLab(string file)

@@ -11,13 +11,14 @@ public sealed class CtlContext(CtlEnvironment env)
 {
     public Option<string?> Api { get; } = new("--api") { Description = "coordinator API URL (default: OG_API, else the lab's lab.json)", Recursive = true };
     public Option<string?> Token { get; } = new("--token") { Description = "API bearer token (default: OG_TOKEN, else the lab's lab.json)", Recursive = true };
+    public Option<string?> Ca { get; } = new("--ca") { Description = "PEM CA certificate to trust for an https:// API (default: OG_CA, else the system's)", Recursive = true };
     public Option<bool> Json { get; } = new("--json") { Description = "print JSON instead of tables", Recursive = true };
 
     public CtlEnvironment Environment => env;
     public CtlOutput Output { get; } = new(env);
 
     public ApiClient Client(ParseResult parse) =>
-        new(ApiEndpoint.Resolve(parse.GetValue(Api), parse.GetValue(Token), env));
+        new(ApiEndpoint.Resolve(parse.GetValue(Api), parse.GetValue(Token), env, parse.GetValue(Ca)));
 
     public bool WantsJson(ParseResult parse) => parse.GetValue(Json);
 

@@ -179,7 +179,7 @@ internal static class Ndjson
     public static async IAsyncEnumerable<T> ReadAsync<T>(ApiEndpoint endpoint, string path,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(endpoint.Url.ToString().TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(ApiTrust.Handler(endpoint)) { BaseAddress = new Uri(endpoint.Url.ToString().TrimEnd('/') + "/"), Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", endpoint.Token);
         HttpResponseMessage response;
         try { response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct); }

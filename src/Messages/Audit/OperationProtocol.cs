@@ -1,7 +1,8 @@
 namespace OgActors.Messages.Audit;
 
 /// <summary>What an operator did to the cluster or to a repository's files (recorded by the coordinator's operations ledger).</summary>
-public enum OperationKind { ClusterLeave, ClusterDown, ImageImport, ImageFileDeletion }
+/// <remarks><c>ApiRequest</c>: an API request refused to its operator (a viewer asking to change something).</remarks>
+public enum OperationKind { ClusterLeave, ClusterDown, ImageImport, ImageFileDeletion, ApiRequest }
 
 /// <summary>
 /// How an operation ended: <c>Started</c> (a long one is under way; its end follows under the same id), <c>Done</c>,

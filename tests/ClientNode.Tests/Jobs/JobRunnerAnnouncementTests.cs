@@ -49,7 +49,7 @@ public sealed class JobRunnerAnnouncementTests : RepositoryTestBase
             var settings = new JobRunnerSettings("pc06", new Dictionary<int, string> { [1] = partition },
                 new ImageCache(Path.Combine(Scratch, "pc06-cache"), 512L << 20), RepositoryAddresses.From(ConfigurationFactory.ParseString(
                     $"og.computer.repositories {{ {RepositoryName} = \"{BaseUrl.AbsoluteUri.TrimEnd('/')}\" }}")),
-                Http, [new UnicastTransfer()], TimeSpan.FromMilliseconds(500)) { ClusterClient = clusterClient, AnnounceInterval = TimeSpan.FromSeconds(1) };
+                Http, [new UnicastTransfer()], TimeSpan.FromMilliseconds(500)) { ClusterClient = clusterClient, CoordinatorContacts = [receptionist], AnnounceInterval = TimeSpan.FromSeconds(1) };
             clientNode.ActorOf(JobRunnerActor.Props(settings), JobRunnerSetup.ActorName);
 
             var available = agents.ExpectMsg<AgentAvailable>(TimeSpan.FromSeconds(30));
@@ -60,7 +60,7 @@ public sealed class JobRunnerAnnouncementTests : RepositoryTestBase
             var session = CreateTestProbe();
             available.Agent.Tell(new RunJob("s1", "pc06", new JobSpec(SessionKind.DeployImage, JobRole.Single, "ubuntu", 1, 1, RepositoryName,
                 TransferMethod.Unicast, new MulticastSettings(9000, "239.194.0.1", DuplexMode.Full, 100, 0, 60), new P2PSettings(P2PMode.Peer, 60), "", null),
-                session.Ref));
+                session.Ref), session.Ref); // from the cluster side: a coordinator of this computer
             session.ExpectMsg<JobAccepted>(TimeSpan.FromSeconds(10));
             session.ExpectMsg<JobStarted>(TimeSpan.FromSeconds(30)).Path.Should().Be("update cache + restore");
             var finished = session.FishForMessage<JobFinished>(m => m is JobFinished, TimeSpan.FromSeconds(60));
