@@ -58,7 +58,8 @@ public sealed class FakeJobReportTests
                 var agent = await host.System.ActorSelection(probe.Ref.Path.ToStringWithAddress(((ExtendedActorSystem)probe.Sys).Provider.DefaultAddress)).ResolveOne(TimeSpan.FromSeconds(10));
                 registry.Tell(new RegisterComputer(new ComputerInventory(name, "52:54:00:00:00:01", "10.1.2.11", [Scenario.Partition(1, "NTFS")], new CacheInfo("", 0, 0)), agent));
                 probe.ExpectMsg<ComputerRegistered>(TimeSpan.FromSeconds(10));
-                host.System.EventStream.Publish(new AgentAvailable(name, agent, RestoreKinds));
+                host.System.EventStream.Publish(new AgentAvailable(name, agent, [])); // the registry's presence (AgentPresenceBridge)
+                host.System.EventStream.Publish(new AgentAvailable(name, agent, RestoreKinds)); // the runner's own announcement
             }
 
             var reply = await host.Domain.Planner.StartAsync(new SessionRequest(SessionKind.Restore, Computers: ["pc01", "pc02"], Image: "win11",

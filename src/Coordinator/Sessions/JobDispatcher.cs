@@ -30,6 +30,9 @@ public sealed class JobDispatcher : ReceiveActor
     private readonly Dictionary<string, IReadOnlySet<string>> _announced = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, RunJob> _running = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<RunJob>> _waiting = new(StringComparer.OrdinalIgnoreCase);
+    // Where the computer registry says each online computer's agent is, and a runner's announcement that came before it.
+    private readonly Dictionary<string, Address> _registered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, AgentAvailable> _unconfirmed = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly IActorRef? _mediator;
 
@@ -167,6 +170,39 @@ public sealed class JobDispatcher : ReceiveActor
     /// </summary>
     private void Online(AgentAvailable m)
     {
+        if (m.JobKinds.Count == 0)
+        {
+            // The registry's presence (AgentPresenceBridge): where the computer's registered agent is.
+            _registered[m.Computer] = m.Agent.Path.Address;
+            if (_unconfirmed.Remove(m.Computer, out var early) && early.Agent.Path.Address.Equals(m.Agent.Path.Address))
+            {
+                Use(early);
+                return;
+            }
+        }
+        else
+        {
+            switch (AgentAnnouncementCheck.Judge(m.Agent.Path.Address, _registered.GetValueOrDefault(m.Computer), IsTrustedNode))
+            {
+                case AgentAnnouncementCheck.Verdict.AwaitRegistration:
+                    _unconfirmed[m.Computer] = m;
+                    return;
+                case AgentAnnouncementCheck.Verdict.Refuse:
+                    _log.Warning(AgentAnnouncementCheck.Refusal(m.Computer, m.Agent.Path.Address, _registered[m.Computer]));
+                    return;
+            }
+        }
+        Use(m);
+    }
+
+    /// <summary>This process, or a member of the cluster (coordinators and repositories; computers are never members).</summary>
+    private bool IsTrustedNode(Address address) =>
+        address.Equals(((ExtendedActorSystem)Context.System).Provider.DefaultAddress) ||
+        (Context.System.Settings.ProviderClass.Contains("Cluster", StringComparison.Ordinal) &&
+         Akka.Cluster.Cluster.Get(Context.System).State.Members.Any(member => member.Address.Equals(address)));
+
+    private void Use(AgentAvailable m)
+    {
         _agents[m.Computer] = m.Agent;
         if (m.JobKinds.Count > 0) _announced[m.Computer] = m.JobKinds.ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (_running.TryGetValue(m.Computer, out var job)) m.Agent.Tell(job); // it came back: report where the job is
@@ -176,6 +212,8 @@ public sealed class JobDispatcher : ReceiveActor
     private void Offline(AgentGone m)
     {
         _agents.Remove(m.Computer);
+        _registered.Remove(m.Computer);
+        _unconfirmed.Remove(m.Computer);
         if (_running.TryGetValue(m.Computer, out var job))
             job.ReplyTo.Tell(new JobQueued(job.SessionId, m.Computer, $"{m.Computer} went offline during the job", Offline: true));
         foreach (var queued in _waiting.GetValueOrDefault(m.Computer) ?? [])
