@@ -24,7 +24,8 @@ public sealed class FileIdentityTests : RepositoryTestBase
 
         // The rewrite and the mtime put back (utimensat, as touch -r does) within microseconds: before the watcher's
         // event is handled, so the file looks untouched by size and mtime.
-        using (var file = File.Open(image, FileMode.Open, FileAccess.ReadWrite))
+        // FileShare.ReadWrite: like dd, the rewrite takes no lock (the server may still hold its last response's handle).
+        using (var file = File.Open(image, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
         {
             file.Position = file.Length / 2;
             int b = file.ReadByte();
@@ -100,7 +101,8 @@ public sealed class FileIdentityTests : RepositoryTestBase
     {
         var reference = Path.Combine(Scratch, Path.GetFileName(image) + ".mtime");
         Tool.Run($"touch -r {Tool.Quote(image)} {Tool.Quote(reference)}");
-        using (var file = File.Open(image, FileMode.Open, FileAccess.ReadWrite))
+        // FileShare.ReadWrite: like dd, the rewrite takes no lock (the server may still hold its last response's handle).
+        using (var file = File.Open(image, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
         {
             file.Position = file.Length / 2;
             int b = file.ReadByte();
