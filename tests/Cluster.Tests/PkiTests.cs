@@ -92,7 +92,7 @@ public sealed class PkiTests : IDisposable
 
         var ok = TlsSettings.From(OgConfiguration.Build(NodeRole.Client, null, Tls(site.Issue("pc02", CertificateRole.Computer))));
         ok.Enabled.Should().BeTrue();
-        ok.Check!.Accepted.Should().BeEquivalentTo([CertificateRole.Server], "a computer accepts links from servers only");
+        ok.Check!.Accepted.Should().BeEquivalentTo([CertificateRole.Server, CertificateRole.Computer], "a computer accepts servers, and site computers for the master relay");
         TlsSettings.From(OgConfiguration.Build(NodeRole.Coordinator, null, "og.tls.enabled = off")).Enabled.Should().BeFalse();
     }
 

@@ -40,6 +40,7 @@ public sealed class RegistrationAttackTests : IAsyncLifetime
         var partition = Path.Combine(dataDir, "part1.img");
         await using (var f = File.Create(partition)) f.SetLength(1L << 20);
         var client = await ClientNodeHost.StartAsync(Build(NodeRole.Client, null, $$"""
+            og.tls.enabled = off # a student holds the site's computer certificate anyway: the binding under test is per message
             og.node { hostname = "{{host}}", port = 0, data-dir = {{Quote(dataDir)}} }
             og.cluster.seed-nodes = [{{Quote(seed)}}]
             og.computer { name = {{name}}, mac = "02:00:00:00:00:01", ip = "{{host}}", register-retry = 1s
@@ -53,6 +54,7 @@ public sealed class RegistrationAttackTests : IAsyncLifetime
     public async Task A_registration_as_another_computer_from_another_address_is_refused_and_audited()
     {
         var coordinator = await CoordinatorNode.StartAsync(Build(NodeRole.Coordinator, null, $$"""
+            og.tls.enabled = off
             og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(_dir, "coordinator"))}} }
             og.cluster.seed-nodes = []
             og.coordinator.api { url = "http://127.0.0.1:0", token = "attack-test-token" }
