@@ -152,41 +152,10 @@ public sealed class MasterCloneTests(Xunit.Abstractions.ITestOutputHelper output
         return text;
     }
 
-    private static async Task<SessionView> RunAsync(OperatorApi api, object request, CancellationToken cancel)
-    {
-        var id = await api.PostAsync("sessions", request, cancel);
-        var session = await api.SessionAsync(id!, cancel);
-        while (session.Outcome is null)
-        {
-            await Task.Delay(500, cancel);
-            session = await api.SessionAsync(id!, cancel);
-        }
-        return session;
-    }
+    private static Task<SessionView> RunAsync(OperatorApi api, object body, CancellationToken cancel) => VirtualLabProbe.RunSessionAsync(api, body, cancel);
 
-    /// <summary>Drops the image into the repository, defines the classroom (the lab's computers) and the image, waits for the link.</summary>
-    private static async Task<ImageView> DefineAsync(OperatorApi api, LabManifest manifest, string model, CancellationToken cancel)
-    {
-        var repo = manifest.Repository.Name;
-        File.Copy(model, Path.Combine(manifest.ImagesDir, Image + ".copying"));
-        File.Move(Path.Combine(manifest.ImagesDir, Image + ".copying"), Path.Combine(manifest.ImagesDir, Image + ".img"));
-        await api.PostAsync("classrooms", new { name = "aula1", network = "172.17.36.0/24" }, cancel);
-        foreach (var c in manifest.Computers)
-            await api.PostAsync("classrooms/aula1/computers", new { name = c.Name, ip = c.Ip, mac = c.Mac, repository = repo, cacheSizeBytes = c.CacheCapacityBytes }, cancel);
-        await api.PostAsync("images", new
-        {
-            canonical = Image, displayName = "Relay test", softwareProfile = "ext4", partition = 2, partitionType = "EXT4", repository = repo, comments = "e2e",
-        }, cancel);
-        var image = await api.ImageAsync(Image, cancel);
-        var watch = Stopwatch.StartNew();
-        while (image.Copies.Count == 0 || image.Revision == 0)
-        {
-            watch.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(2), "the image is incorporated and linked");
-            await Task.Delay(250, cancel);
-            image = await api.ImageAsync(Image, cancel);
-        }
-        return image;
-    }
+    private static Task<ImageView> DefineAsync(OperatorApi api, LabManifest manifest, string model, CancellationToken cancel) =>
+        VirtualLabProbe.DefineClassroomAndImageAsync(api, manifest, model, Image, "Relay test", 2, cancel);
 
     /// <summary>An ext4 of <paramref name="bytes"/> in <paramref name="path"/> with <paramref name="files"/> × 4 MB of incompressible files; its files' hashes.</summary>
     private async Task<IReadOnlyDictionary<string, string>> Ext4Async(string path, long bytes, string name, int files)

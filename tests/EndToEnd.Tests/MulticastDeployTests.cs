@@ -235,29 +235,8 @@ public sealed class MulticastDeployTests : IDisposable
 
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
-    /// <summary>Drops the model into the repository, defines the classroom (the lab's computers) and the image, waits for the link.</summary>
-    private static async Task<ImageView> DefineAsync(OperatorApi api, LabManifest manifest, string model, CancellationToken cancel)
-    {
-        var repo = manifest.Repository.Name;
-        File.Copy(model, Path.Combine(manifest.ImagesDir, Image + ".copying"));
-        File.Move(Path.Combine(manifest.ImagesDir, Image + ".copying"), Path.Combine(manifest.ImagesDir, Image + ".img"));
-        await api.PostAsync("classrooms", new { name = "aula1", network = "172.17.36.0/24" }, cancel);
-        foreach (var c in manifest.Computers)
-            await api.PostAsync("classrooms/aula1/computers", new { name = c.Name, ip = c.Ip, mac = c.Mac, repository = repo, cacheSizeBytes = c.CacheCapacityBytes }, cancel);
-        await api.PostAsync("images", new
-        {
-            canonical = Image, displayName = "Multicast test", softwareProfile = "ext4", partition = 1, partitionType = "EXT4", repository = repo, comments = "e2e",
-        }, cancel);
-        var image = await api.ImageAsync(Image, cancel);
-        var watch = Stopwatch.StartNew();
-        while (image.Copies.Count == 0 || image.Revision == 0)
-        {
-            watch.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(2), "the image is incorporated and linked");
-            await Task.Delay(250, cancel);
-            image = await api.ImageAsync(Image, cancel);
-        }
-        return image;
-    }
+    private static Task<ImageView> DefineAsync(OperatorApi api, LabManifest manifest, string model, CancellationToken cancel) =>
+        VirtualLabProbe.DefineClassroomAndImageAsync(api, manifest, model, Image, "Multicast test", 1, cancel);
 
     /// <summary>A 300 MiB ext4 with <paramref name="fileCount"/> × 5 MB of incompressible files, captured by partclone | lzop; its files' hashes.</summary>
     private async Task<(string Image, IReadOnlyDictionary<string, string> Files)> ModelAsync(int fileCount = 6)

@@ -81,40 +81,10 @@ public sealed class TorrentDeployTests : IDisposable
 
     private static string Detail(SessionView session) => string.Join("\n", session.Jobs.Select(j => $"{j.Computer} {j.Status} [{j.Path}] {j.Reason} {j.Error}"));
 
-    private static async Task<SessionView> RunAsync(OperatorApi api, object body, CancellationToken cancel)
-    {
-        var id = await api.PostAsync("sessions", body, cancel);
-        var session = await api.SessionAsync(id!, cancel);
-        while (session.Outcome is null)
-        {
-            await Task.Delay(500, cancel);
-            session = await api.SessionAsync(id!, cancel);
-        }
-        return session;
-    }
+    private static Task<SessionView> RunAsync(OperatorApi api, object body, CancellationToken cancel) => VirtualLabProbe.RunSessionAsync(api, body, cancel);
 
-    private static async Task<ImageView> DefineAsync(OperatorApi api, LabManifest manifest, string model, CancellationToken cancel)
-    {
-        var repo = manifest.Repository.Name;
-        File.Copy(model, Path.Combine(manifest.ImagesDir, Image + ".copying"));
-        File.Move(Path.Combine(manifest.ImagesDir, Image + ".copying"), Path.Combine(manifest.ImagesDir, Image + ".img"));
-        await api.PostAsync("classrooms", new { name = "aula1", network = "172.17.36.0/24" }, cancel);
-        foreach (var c in manifest.Computers)
-            await api.PostAsync("classrooms/aula1/computers", new { name = c.Name, ip = c.Ip, mac = c.Mac, repository = repo, cacheSizeBytes = c.CacheCapacityBytes }, cancel);
-        await api.PostAsync("images", new
-        {
-            canonical = Image, displayName = "Torrent test", softwareProfile = "ext4", partition = 1, partitionType = "EXT4", repository = repo, comments = "e2e",
-        }, cancel);
-        var image = await api.ImageAsync(Image, cancel);
-        var watch = Stopwatch.StartNew();
-        while (image.Copies.Count == 0 || image.Revision == 0)
-        {
-            watch.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(2), "the image is incorporated and linked");
-            await Task.Delay(250, cancel);
-            image = await api.ImageAsync(Image, cancel);
-        }
-        return image;
-    }
+    private static Task<ImageView> DefineAsync(OperatorApi api, LabManifest manifest, string model, CancellationToken cancel) =>
+        VirtualLabProbe.DefineClassroomAndImageAsync(api, manifest, model, Image, "Torrent test", 1, cancel);
 
     /// <summary>A 200 MiB ext4 with 60 MB of incompressible files (15 pieces of 4 MiB: enough for peers to trade), captured by partclone | lzop; its files' hashes.</summary>
     private async Task<(string Image, IReadOnlyDictionary<string, string> Files)> ModelAsync()

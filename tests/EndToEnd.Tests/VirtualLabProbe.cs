@@ -32,4 +32,42 @@ internal static class VirtualLabProbe
     }
 
     public static string Md5(string path) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path)));
+
+    /// <summary>Drops the model into the repository as IMAGE.img, defines classroom aula1 (the lab's computers) and the image, waits for the link.</summary>
+    public static async Task<OgActors.Messages.Images.ImageView> DefineClassroomAndImageAsync(OgActors.Lab.Journey.OperatorApi api, LabManifest manifest,
+        string model, string image, string displayName, int partition, CancellationToken cancel)
+    {
+        var repo = manifest.Repository.Name;
+        File.Copy(model, Path.Combine(manifest.ImagesDir, image + ".copying"));
+        File.Move(Path.Combine(manifest.ImagesDir, image + ".copying"), Path.Combine(manifest.ImagesDir, image + ".img"));
+        await api.PostAsync("classrooms", new { name = "aula1", network = "172.17.36.0/24" }, cancel);
+        foreach (var c in manifest.Computers)
+            await api.PostAsync("classrooms/aula1/computers", new { name = c.Name, ip = c.Ip, mac = c.Mac, repository = repo, cacheSizeBytes = c.CacheCapacityBytes }, cancel);
+        await api.PostAsync("images", new
+        {
+            canonical = image, displayName, softwareProfile = "ext4", partition, partitionType = "EXT4", repository = repo, comments = "e2e",
+        }, cancel);
+        var view = await api.ImageAsync(image, cancel);
+        var watch = Stopwatch.StartNew();
+        while (view.Copies.Count == 0 || view.Revision == 0)
+        {
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(2), "the image is incorporated and linked");
+            await Task.Delay(250, cancel);
+            view = await api.ImageAsync(image, cancel);
+        }
+        return view;
+    }
+
+    /// <summary>Starts a session (the API's JSON body) and polls it until it has an outcome.</summary>
+    public static async Task<OgActors.Messages.Sessions.SessionView> RunSessionAsync(OgActors.Lab.Journey.OperatorApi api, object body, CancellationToken cancel)
+    {
+        var id = await api.PostAsync("sessions", body, cancel);
+        var session = await api.SessionAsync(id!, cancel);
+        while (session.Outcome is null)
+        {
+            await Task.Delay(500, cancel);
+            session = await api.SessionAsync(id!, cancel);
+        }
+        return session;
+    }
 }
