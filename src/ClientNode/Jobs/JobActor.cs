@@ -63,13 +63,13 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             Finish(JobOutcome.Succeeded, done.Bytes, "", done.Restored, done.Earlier);
         });
         // A PipelineRefusedException is by definition a refusal before anything was written (e.g. the direct path's size check).
-        Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, Sentence(failure.Cause),
-            _writing && Unwrap(failure.Cause) is not PipelineRefusedException ? new RestoredContent("", 0, PartitionWritten: true)
+        Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, JobFailure.Sentence(failure.Cause),
+            _writing && JobFailure.Unwrap(failure.Cause) is not PipelineRefusedException ? new RestoredContent("", 0, PartitionWritten: true)
             : Spec.Kind == SessionKind.UpdateCache ? null : new RestoredContent("", 0, false)));
         Receive<Prechecked>(Join);
         Receive<PrecheckFailed>(failed =>
         {
-            var why = Sentence(failed.Cause);
+            var why = JobFailure.Sentence(failed.Cause);
             Decline(why);
             Finish(JobOutcome.Failed, 0, why, Spec.Kind == SessionKind.UpdateCache ? null : new RestoredContent("", 0, PartitionWritten: false));
         });
@@ -86,12 +86,12 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<ReceiveFailed>(failed =>
         {
             if (failed.Attempt != _attempt) return;
-            var cause = Unwrap(failed.Cause);
-            _multicastSession?.Tell(new MulticastMemberDone(_job.SessionId, _job.Computer, false, Sentence(cause)));
+            var cause = JobFailure.Unwrap(failed.Cause);
+            _multicastSession?.Tell(new MulticastMemberDone(_job.SessionId, _job.Computer, false, JobFailure.Sentence(cause)));
             _multicastSession = null;
             // Not this job's stream, or the job was cancelled: nothing to catch up. Anything else: the image comes by unicast.
             if (cause is MulticastStreamRefusedException or OperationCanceledException or PipelineRefusedException) { Self.Tell(new WorkFailed(cause)); return; }
-            CatchUp(Sentence(cause));
+            CatchUp(JobFailure.Sentence(cause));
         });
     }
 
@@ -339,7 +339,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         _receiving = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
         var token = _receiving.Token;
         var self = Self;
-        var progress = new Progress(p => self.Tell(new Progressed(p)));
+        var progress = new CallbackProgress(p => self.Tell(new Progressed(p)));
         var note = $"Received by multicast on {admitted.Group}:{admitted.Port}; full sum verified.";
         Task.Run(async () =>
         {
@@ -402,7 +402,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     private void Run(Func<IProgress<TransferProgress>, CancellationToken, Task<WorkDone>> work)
     {
         var self = Self;
-        var progress = new Progress(p => self.Tell(new Progressed(p)));
+        var progress = new CallbackProgress(p => self.Tell(new Progressed(p)));
         var token = _cancel.Token;
         Task.Run(() => work(progress, token), token).PipeTo(Self, failure: e => new WorkFailed(e));
     }
@@ -418,19 +418,5 @@ public sealed class JobActor : ReceiveActor, IWithTimers
             _clock.Elapsed + (earlier?.Duration ?? TimeSpan.Zero), outcome == JobOutcome.Failed ? error : "", restored,
             earlier?.From ?? 0, earlier?.Attempt ?? 1));
         Context.Stop(Self);
-    }
-
-    private static string Sentence(Exception e) => Unwrap(e) switch
-    {
-        OperationCanceledException => "The job was cancelled.",
-        var cause => cause.Message,
-    };
-
-    private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerException!) : e;
-
-    /// <summary>An IProgress that calls back on the reporting thread (the actor receives a message; no SynchronizationContext needed).</summary>
-    private sealed class Progress(Action<TransferProgress> report) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value) => report(value);
     }
 }

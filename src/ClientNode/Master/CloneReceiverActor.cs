@@ -61,7 +61,7 @@ public sealed class CloneReceiverActor : ReceiveActor, IWithTimers
         Receive<Progressed>(p => Context.Parent.Tell(new JobProgress(_job.SessionId, _job.Computer, p.Progress.Bytes,
             p.Progress.TotalBytes ?? 0, p.Progress.BytesPerSecond, p.Progress.Eta)));
         Receive<Restored>(r => Received(r.Received));
-        Receive<RestoreFailed>(f => Fail(Sentence(f.Cause)));
+        Receive<RestoreFailed>(f => Fail(JobFailure.Sentence(f.Cause)));
         Receive<CloneStreamHash>(Compare);
         Receive<HashTimeout>(_ => Fail($"The master {Spec.Master} did not say its stream's MD5 in time; the restore cannot be proven."));
         Receive<Terminated>(t =>
@@ -190,7 +190,7 @@ public sealed class CloneReceiverActor : ReceiveActor, IWithTimers
     {
         _note = note;
         var self = Self;
-        var progress = new Progress(p => self.Tell(new Progressed(p)));
+        var progress = new CallbackProgress(p => self.Tell(new Progressed(p)));
         var (expected, token) = (Expected, _cancel.Token);
         Task.Run(() => work(expected, progress, token), token).PipeTo(Self, success: r => new Restored(r), failure: e => new RestoreFailed(e));
     }
@@ -262,18 +262,5 @@ public sealed class CloneReceiverActor : ReceiveActor, IWithTimers
         Context.Parent.Tell(new JobFinished(_job.SessionId, _job.Computer, outcome, _path, outcome == JobOutcome.Failed && _reason.Length == 0 ? error : _reason,
             bytes, _clock.Elapsed, outcome == JobOutcome.Failed ? error : "", restored));
         Context.Stop(Self);
-    }
-
-    private static string Sentence(Exception e) => Unwrap(e) switch
-    {
-        OperationCanceledException => "The job was cancelled.",
-        var cause => cause.Message,
-    };
-
-    private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerException!) : e;
-
-    private sealed class Progress(Action<TransferProgress> report) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value) => report(value);
     }
 }

@@ -67,7 +67,7 @@ public sealed class MasterClientActor : ReceiveActor, IWithTimers
         _job = job;
         _settings = settings;
         Receive<SourceReady>(r => Serve(r.Source));
-        Receive<SourceFailed>(f => Finish(JobOutcome.Failed, 0, Sentence(f.Cause)));
+        Receive<SourceFailed>(f => Finish(JobOutcome.Failed, 0, JobFailure.Sentence(f.Cause)));
         Receive<Progressed>(p => Context.Parent.Tell(new JobProgress(_job.SessionId, _job.Computer, p.Progress.Bytes,
             p.Progress.TotalBytes ?? 0, p.Progress.BytesPerSecond, p.Progress.Eta)));
         Receive<OfferTick>(_ => Offer());
@@ -133,7 +133,7 @@ public sealed class MasterClientActor : ReceiveActor, IWithTimers
     {
         Start($"master {SourceText} → {Method}", $"Master of the session: preparing {SourceText} for {Receivers} receivers by {Method}.");
         var self = Self;
-        var progress = new Progress(p => self.Tell(new Progressed(p)));
+        var progress = new CallbackProgress(p => self.Tell(new Progressed(p)));
         var (computer, spec, partitions, cache, compressor, token) = (_settings.Computer, Spec, _settings.Partitions, _settings.Cache, _settings.CloneCompressor, _cancel.Token);
         Func<RepositoryClient?> repository = () => _settings.RepositoryAddress(spec.Repository) is { } address
             ? new RepositoryClient(_settings.Http, spec.Repository, address) { Folder = spec.Folder } : null;
@@ -279,7 +279,7 @@ public sealed class MasterClientActor : ReceiveActor, IWithTimers
             {
                 foreach (var (_, output) in outputs) await output.DisposeAsync(); // closing ends each receiver's stream
             }
-        }, token).PipeTo(Self, failure: e => new StreamEnded(null, 0, Sentence(e)));
+        }, token).PipeTo(Self, failure: e => new StreamEnded(null, 0, JobFailure.Sentence(e)));
     }
 
     private static async Task<string> ReadNameAsync(Stream stream, CancellationToken token)
@@ -346,18 +346,5 @@ public sealed class MasterClientActor : ReceiveActor, IWithTimers
         Context.Parent.Tell(new JobFinished(_job.SessionId, _job.Computer, outcome, _path, _reason, bytes, _clock.Elapsed,
             outcome == JobOutcome.Failed ? error : ""));
         Context.Stop(Self);
-    }
-
-    private static string Sentence(Exception e) => Unwrap(e) switch
-    {
-        OperationCanceledException => "The job was cancelled.",
-        var cause => cause.Message,
-    };
-
-    private static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerException!) : e;
-
-    private sealed class Progress(Action<TransferProgress> report) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value) => report(value);
     }
 }
