@@ -61,7 +61,10 @@ public sealed class MultiCoordinatorTests(Xunit.Abstractions.ITestOutputHelper o
     {
         // Three coordinators and the repository are one cluster; the computers list every coordinator as a contact point.
         _lab.Coordinators.Should().HaveCount(3);
-        _lab.Coordinator.Cluster.State.Members.Should().HaveCount(4).And.OnlyContain(m => m.Status == Akka.Cluster.MemberStatus.Up);
+        // Each member saw itself Up; the first coordinator's view converges a gossip round later.
+        await Eventually.Within(TimeSpan.FromSeconds(30), () => Task.FromResult(
+            _lab.Coordinator.Cluster.State.Members.Count == 4 &&
+            _lab.Coordinator.Cluster.State.Members.All(m => m.Status == Akka.Cluster.MemberStatus.Up)), "every member is Up in the first coordinator's view");
         _lab.Client("pc01")!.Node.SeedNodes.Should().HaveCount(3);
 
         // Any coordinator answers any command: the classroom through the third, the image through the second.
