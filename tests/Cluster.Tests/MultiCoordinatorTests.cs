@@ -89,7 +89,7 @@ public sealed class MultiCoordinatorTests(Xunit.Abstractions.ITestOutputHelper o
         {
             restore = await Ctl(Env(1), "restore", "--scope", "aula1", "--partition", "1", "--image", "aula", "--method", "unicast", "--json");
             return restore.ExitCode == 0;
-        }, "the restore is accepted once the image object is linked to its file");
+        }, () => $"the restore is accepted once the image object is linked to its file (last answer: {restore?.Error}{restore?.Out})");
         var id = JsonDocument.Parse(restore.Out).RootElement.GetProperty("id").GetString()!;
 
         // Both computers are downloading (some bytes, not all) when the coordinator hosting the session crashes.

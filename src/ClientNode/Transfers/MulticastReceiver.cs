@@ -71,9 +71,10 @@ public sealed class MulticastReceiver : IDisposable
             await Cancellable(() => body.CopyToAsync(file, 1 << 20, cancellationToken), cancellationToken);
             await file.FlushAsync(cancellationToken);
         }
-        await EnsureWholeAsync(body, written: false, cancellationToken);
+        var received = await EnsureWholeAsync(body, written: false, cancellationToken);
         meter.Report(image.SizeBytes, force: true);
-        var committed = await cache.CommitAsync(image.Name, image.FullSum, cancellationToken);
+        // The MD5 was taken over the very bytes written into the partial copy: no second read of the whole file.
+        var committed = await cache.CommitHashedAsync(image.Name, image.FullSum, received, cancellationToken);
         return new CacheUpdateResult(committed, 0, body.Count, meter.Elapsed);
     }
 
@@ -126,8 +127,8 @@ public sealed class MulticastReceiver : IDisposable
         }
     }
 
-    /// <summary>Reads what is left (a restore tool may stop before the end), then checks the length and the full MD5.</summary>
-    private async Task EnsureWholeAsync(HashingReadStream body, bool written, CancellationToken cancellationToken)
+    /// <summary>Reads what is left (a restore tool may stop before the end), then checks the length and the full MD5, which it returns.</summary>
+    private async Task<string> EnsureWholeAsync(HashingReadStream body, bool written, CancellationToken cancellationToken)
     {
         await Cancellable(() => body.CopyToAsync(Stream.Null, 1 << 20, cancellationToken), cancellationToken);
         var expected = _request.Expected;
@@ -141,6 +142,7 @@ public sealed class MulticastReceiver : IDisposable
             throw new MulticastReceiveException($"The multicast stream of {expected.Image} has MD5 {sum}, not the full sum {expected.FullSum.ToLowerInvariant()}.", written);
         try { await _process.WaitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken); }
         catch (TimeoutException) { _process.Kill(); } // every byte arrived and matched: a receiver slow to say goodbye is not waited for
+        return sum;
     }
 
     private string Cut(long got, string why) =>

@@ -53,3 +53,11 @@ public sealed record RepositoryAnnounced(
 /// <summary>A coordinator (re)started and wants every repository to announce itself now.</summary>
 [Manifest("repo.announce-please")]
 public sealed record RequestRepositoryAnnouncements(DateTimeOffset At) : IOgMessage;
+
+/// <summary>
+/// A coordinator's file linker saw a ready content in an announcement that it never heard become available (its
+/// <see cref="ImageFileAvailable"/> went out over DistributedPubSub before the linker's subscription reached the
+/// repository): the repository answers the asker directly with one <see cref="ImageFileAvailable"/> per ready image.
+/// </summary>
+[Manifest("repo.files-please")]
+public sealed record RequestImageFiles(DateTimeOffset At) : IOgMessage;

@@ -102,6 +102,10 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
             Announce();
             if (!Sender.IsNobody()) Sender.Tell(Announcement()); // straight to the registry that asked, not only by pubsub
         });
+        Receive<RequestImageFiles>(_ =>
+        {
+            foreach (var entry in _entries.Values.Where(e => e.State == ImageFileState.Ready)) Sender.Tell(Available(entry));
+        });
         Receive<SubscribeAck>(_ => { });
         Receive<GetRepositoryCatalog>(m =>
         {
@@ -222,10 +226,9 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         switch (outcome)
         {
             case IncorporationOutcome.Incorporated ok:
-                Transition(new CatalogEntry(ok.Key, ImageFileState.Ready, ok.Stamp, at, ok.Info, ok.Sums));
-                Publish(Topics.RepositoryFiles, new ImageFileAvailable(_settings.Name, ok.Key.Name, ok.Key.Folder, ok.Info,
-                    ok.Sums.Sum, ok.Sums.FullSum, ok.Sums.InfoHash, ok.Stamp.Size, ok.Stamp.ModifiedAt,
-                    Unicast.UploadRecord.UploaderOf(new ImageFiles(_settings.ImagesDirectory, ok.Key), ok.Sums.FullSum)));
+                var ready = new CatalogEntry(ok.Key, ImageFileState.Ready, ok.Stamp, at, ok.Info, ok.Sums);
+                Transition(ready);
+                Publish(Topics.RepositoryFiles, Available(ready));
                 break;
             case IncorporationOutcome.Rejected no:
                 Transition(new CatalogEntry(no.Key, ImageFileState.Error, no.Stamp, at, Error: no.Reason));
@@ -233,6 +236,10 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
                 break;
         }
     }
+
+    private ImageFileAvailable Available(CatalogEntry ready) => new(_settings.Name, ready.Key.Name, ready.Key.Folder, ready.Info!,
+        ready.Sums!.Sum, ready.Sums.FullSum, ready.Sums.InfoHash, ready.Stamp.Size, ready.Stamp.ModifiedAt,
+        Unicast.UploadRecord.UploaderOf(new ImageFiles(_settings.ImagesDirectory, ready.Key), ready.Sums.FullSum));
 
     private void Forget(ImageKey key)
     {
