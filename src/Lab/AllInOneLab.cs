@@ -15,8 +15,8 @@ using static OgActors.Hosting.Configuration.OgConfiguration;
 namespace OgActors.Lab;
 
 /// <summary>
-/// The all-in-one lab: a coordinator (or several, <see cref="LabOptions.Coordinators"/>), one repository and N computers'
-/// client nodes, each its own ActorSystem on 127.0.0.1 with free ports, in one process. Writes DIR/lab.json once every
+/// The all-in-one lab: a coordinator (or several, <see cref="LabOptions.Coordinators"/>), one repository (or several,
+/// <see cref="LabOptions.Repositories"/>) and N computers' client nodes, each its own ActorSystem on 127.0.0.1 with free ports, in one process. Writes DIR/lab.json once every
 /// computer is registered.
 /// </summary>
 public sealed class AllInOneLab : IRunningLab
@@ -25,6 +25,8 @@ public sealed class AllInOneLab : IRunningLab
     private readonly Dictionary<string, LabComputerFiles> _files = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<CoordinatorNode> _coordinators = [];
     private readonly HashSet<CoordinatorNode> _crashed = [];
+    private readonly List<RepositoryNodeHost> _repositories = [];
+    private readonly HashSet<RepositoryNodeHost> _crashedRepositories = [];
     private bool _stopped;
     private LabLock? _lock;
     private LabPki? _pki;
@@ -50,7 +52,14 @@ public sealed class AllInOneLab : IRunningLab
 
     /// <summary>Akka addresses of every coordinator: the seed nodes of the repository and the contact points of the computers.</summary>
     private IEnumerable<string> CoordinatorAddresses => _coordinators.Select(c => c.Cluster.SelfAddress.ToString());
+    /// <summary>The first repository (repo1).</summary>
     public RepositoryNodeHost Repository { get; private set; } = null!;
+
+    /// <summary>Every repository the lab started (repo1, repo2, …), crashed ones included.</summary>
+    public IReadOnlyList<RepositoryNodeHost> Repositories => _repositories;
+
+    /// <summary>Whether <paramref name="repository"/> was crashed by <see cref="CrashRepositoryAsync"/>.</summary>
+    public bool IsCrashed(RepositoryNodeHost repository) => _crashedRepositories.Contains(repository);
     public LabManifest Manifest { get; private set; } = null!;
     public IReadOnlyDictionary<string, LabComputerFiles> ComputerFiles => _files;
 
@@ -61,6 +70,7 @@ public sealed class AllInOneLab : IRunningLab
     {
         if (options.Computers < 0) throw new SettingsException("The lab needs 0 or more computers.");
         if (options.Coordinators < 1) throw new SettingsException("The lab needs at least one coordinator.");
+        if (options.Repositories < 1) throw new SettingsException("The lab needs at least one repository.");
         var dataDir = Path.GetFullPath(options.DataDir);
         options = options with { DataDir = dataDir };
         var labLock = LabLock.Take(dataDir);
@@ -89,8 +99,13 @@ public sealed class AllInOneLab : IRunningLab
                 lab._coordinators.Add(next);
                 await next.WaitUntilUpAsync(options.ReadyTimeout);
             }
-            lab.Repository = await RepositoryNodeHost.StartAsync(lab.RepositoryConfig(), options.RepositoryModules, cancellationToken);
-            await lab.Repository.WaitUntilUpAsync(options.ReadyTimeout);
+            for (var i = 1; i <= options.Repositories; i++)
+            {
+                var repository = await RepositoryNodeHost.StartAsync(lab.RepositoryConfig(i), options.RepositoryModules, cancellationToken);
+                lab._repositories.Add(repository);
+                if (i == 1) lab.Repository = repository;
+                await repository.WaitUntilUpAsync(options.ReadyTimeout);
+            }
             for (var i = 1; i <= options.Computers; i++)
             {
                 var files = LabComputerFiles.Prepare(dataDir, options.ComputerAt(i));
@@ -153,16 +168,18 @@ public sealed class AllInOneLab : IRunningLab
         }
     }
 
-    /// <summary>Waits until the coordinator's repository registry has the lab's repository online (announced).</summary>
+    /// <summary>Waits until the coordinator's repository registry has every running repository of the lab online (announced).</summary>
     public async Task WaitForRepositoryAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        var names = _repositories.Where(r => !IsCrashed(r)).Select(r => r.Settings.Name).ToList();
         var registry = Coordinator.App.Services.GetRequiredService<IRequiredActor<OgActors.Coordinator.Repositories.RepositoryRegistryActor>>().ActorRef;
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var list = await registry.Ask<OgActors.Messages.Repositories.RepositoryList>(new OgActors.Messages.Repositories.ListRepositories(false), TimeSpan.FromSeconds(5), cancellationToken);
-            if (list.Repositories.Any(r => r.Name == Repository.Settings.Name && r.Online)) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Repository {Repository.Settings.Name} was not announced within {timeout.TotalSeconds:0} s.");
+            var missing = names.Where(n => !list.Repositories.Any(r => r.Name == n && r.Online)).ToList();
+            if (missing.Count == 0) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Repository {string.Join(", ", missing)} was not announced within {timeout.TotalSeconds:0} s.");
             await Task.Delay(100, cancellationToken);
         }
     }
@@ -191,14 +208,19 @@ public sealed class AllInOneLab : IRunningLab
         options.Coordinators > 1 ? "akka.coordinated-shutdown.run-by-actor-system-terminate = off" : "",
         options.CommonHocon);
 
-    private Config RepositoryConfig() => OgConfiguration.Build(NodeRole.Repository, null,
-        Tls(_pki, "repository", CertificateRole.Server),
+    /// <summary>The data directory of repository <paramref name="index"/> (1 = repo1 in "repository", then "repository2", …).</summary>
+    public static string RepositoryDir(string dataDir, int index) => Path.Combine(dataDir, index == 1 ? "repository" : $"repository{index}");
+
+    /// <summary>Repository <paramref name="index"/>: repo1, repo2, … (several: one can be crashed, its ActorSystem terminated without leaving).</summary>
+    private Config RepositoryConfig(int index) => OgConfiguration.Build(NodeRole.Repository, null,
+        Tls(_pki, index == 1 ? "repository" : $"repository{index}", CertificateRole.Server),
         $$"""
-        og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(Path.Combine(DataDir, "repository"))}} }
+        og.node { hostname = "127.0.0.1", port = 0, data-dir = {{Quote(RepositoryDir(DataDir, index))}} }
         og.cluster.seed-nodes = [{{string.Join(", ", CoordinatorAddresses.Select(Quote))}}]
-        og.repository { name = "repo1", images-dir = {{Quote(Path.Combine(DataDir, "repository", "images"))}}, http-url = "http://127.0.0.1:0" }
+        og.repository { name = "repo{{index}}", images-dir = {{Quote(Path.Combine(RepositoryDir(DataDir, index), "images"))}}, http-url = "http://127.0.0.1:0" }
         og.repository.torrent.tracker-port = 0
         """,
+        Options.Repositories > 1 ? "akka.coordinated-shutdown.run-by-actor-system-terminate = off" : "",
         Options.CommonHocon);
 
     private Config ClientConfig(LabComputerFiles files)
@@ -217,7 +239,7 @@ public sealed class AllInOneLab : IRunningLab
               partitions = [{{partitions}}]
               cache { dir = {{Quote(files.CacheDir)}}, capacity = {{files.Computer.CacheCapacity}} }
               register-retry = 1s
-              repositories { {{Quote(Repository.Settings.Name)}} = {{Quote(Repository.HttpUrl.ToString())}} }
+              repositories { {{string.Join(", ", _repositories.Select(r => $"{Quote(r.Settings.Name)} = {Quote(r.HttpUrl.ToString())}"))}} }
             }
             """,
             Options.CommonHocon);
@@ -258,6 +280,26 @@ public sealed class AllInOneLab : IRunningLab
         if (Coordinator == victim) Coordinator = _coordinators.First(c => !_crashed.Contains(c));
     }
 
+    // ---- a repository crash ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Crashes repository <paramref name="name"/> the way a SIGKILL or a power cut does: its ActorSystem is terminated without
+    /// leaving the cluster (the coordinators notice it unreachable, the split-brain resolver downs it), and its HTTP service
+    /// stops at once, aborting the downloads under way (no graceful drain). Only a lab of several repositories can crash one.
+    /// </summary>
+    public async Task CrashRepositoryAsync(string name)
+    {
+        var victim = _repositories.FirstOrDefault(r => r.Settings.Name == name) ?? throw new ArgumentException($"The lab has no repository '{name}'.", nameof(name));
+        if (!_crashedRepositories.Add(victim)) return;
+        if (victim.System.Settings.Config.GetBoolean("akka.coordinated-shutdown.run-by-actor-system-terminate"))
+            throw new InvalidOperationException("Only a lab of several repositories can crash one.");
+        await victim.System.Terminate();
+        try { await victim.App.StopAsync(new CancellationToken(canceled: true)); }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException) { }
+        try { await victim.App.DisposeAsync(); }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException) { }
+    }
+
     // ---- stopping ----------------------------------------------------------------------------------------------
 
     /// <summary>Stops cleanly: computers unregister, then the repository and the coordinator leave the cluster.</summary>
@@ -266,7 +308,7 @@ public sealed class AllInOneLab : IRunningLab
         if (_stopped) return;
         _stopped = true;
         await Task.WhenAll(_clients.Keys.ToList().Select(name => StopComputerAsync(name)));
-        if (Repository is not null) await Repository.DisposeAsync();
+        foreach (var repository in _repositories.Where(r => !IsCrashed(r)).ToList()) await repository.DisposeAsync();
         // The younger coordinators leave first, so the first one's singletons do not move for nothing.
         foreach (var coordinator in Enumerable.Reverse(_coordinators).Where(c => !_crashed.Contains(c)).ToList()) await coordinator.DisposeAsync();
         if (_lock is not null)

@@ -47,6 +47,13 @@ public sealed record LabOptions
     /// </summary>
     public int Coordinators { get; init; } = 1;
 
+    /// <summary>
+    /// How many repositories (issue 16, fail-over): repo1 (data dir "repository"), repo2 ("repository2"), …, each a cluster
+    /// member with its own images directory and unicast service; every computer knows each one's address
+    /// (<c>og.computer.repositories</c>). With more than one, <see cref="AllInOneLab.CrashRepositoryAsync"/> can crash one.
+    /// </summary>
+    public int Repositories { get; init; } = 1;
+
     /// <summary>How long the lab may take to be ready (cluster up, every computer registered).</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -8,6 +8,8 @@ namespace OgActors.ClientNode.Cache;
 /// One per deploy, restore or cache update on a computer: asks the repository what its copy of the image is (size,
 /// <c>.sum</c>, <c>.full.sum</c>), looks at the cache (capacity, free space, cached copy and its sums, partial copy), lets
 /// <see cref="CachePolicy.Decide"/> choose the path, tells its parent <see cref="Checked"/> (or <see cref="Failed"/>) and stops.
+/// With the job's <see cref="RepositoryFailover"/>, a repository that cannot be reached is replaced by the first alternate
+/// holding the same content (the failover's <c>Current</c> then names it).
 /// <code>
 /// asking the repository ──facts──▶ decide ──▶ parent ! Checked(decision, facts) ──▶ stop
 ///          └──────────── error ──▶ parent ! Failed(sentence) ──▶ stop
@@ -27,13 +29,15 @@ public sealed class CacheCheckActor : ReceiveActor
 
     private readonly ImageCache? _cache;
     private readonly RepositoryClient _repository;
+    private readonly RepositoryFailover? _failover;
     private readonly JobSpec _spec;
     private readonly CancellationTokenSource _stop = new();
 
-    public CacheCheckActor(ImageCache? cache, RepositoryClient repository, JobSpec spec)
+    public CacheCheckActor(ImageCache? cache, RepositoryClient repository, JobSpec spec, RepositoryFailover? failover = null)
     {
         _cache = cache;
         _repository = repository;
+        _failover = failover;
         _spec = spec;
         Receive<Described>(described =>
         {
@@ -49,11 +53,11 @@ public sealed class CacheCheckActor : ReceiveActor
         });
     }
 
-    public static Props Props(ImageCache? cache, RepositoryClient repository, JobSpec spec) =>
-        Akka.Actor.Props.Create(() => new CacheCheckActor(cache, repository, spec));
+    public static Props Props(ImageCache? cache, RepositoryClient repository, JobSpec spec, RepositoryFailover? failover = null) =>
+        Akka.Actor.Props.Create(() => new CacheCheckActor(cache, repository, spec, failover));
 
     protected override void PreStart() =>
-        _repository.DescribeAsync(_spec.Image, _stop.Token).PipeTo(Self, success: facts => new Described(facts),
+        (_failover?.DescribeAsync(_spec.Image, _stop.Token) ?? _repository.DescribeAsync(_spec.Image, _stop.Token)).PipeTo(Self, success: facts => new Described(facts),
             failure: e => new NotDescribed(e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e));
 
     protected override void PostStop() => _stop.Cancel();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
+using Akka.Event;
 using OgActors.ClientNode.Cache;
 using OgActors.ClientNode.Transfers;
 using OgActors.Imaging.Inspection;
@@ -60,10 +61,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         Receive<WorkDone>(done =>
         {
             if (done.Note.Length > 0) _reason = $"{_reason} {done.Note}";
+            if (_failover?.Policy.Note() is { Length: > 0 } failedOver) _reason = $"{_reason} {failedOver}";
             Finish(JobOutcome.Succeeded, done.Bytes, "", done.Restored, done.Earlier);
         });
         // A PipelineRefusedException is by definition a refusal before anything was written (e.g. the direct path's size check).
-        Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, JobFailure.Sentence(failure.Cause),
+        Receive<WorkFailed>(failure => Finish(JobOutcome.Failed, 0, AfterFailovers(JobFailure.Sentence(failure.Cause)),
             _writing && JobFailure.Unwrap(failure.Cause) is not PipelineRefusedException ? new RestoredContent("", 0, PartitionWritten: true)
             : Spec.Kind == SessionKind.UpdateCache ? null : new RestoredContent("", 0, false)));
         Receive<Prechecked>(Join);
@@ -116,7 +118,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                 });
                 break;
             case SessionKind.Restore or SessionKind.DeployImage or SessionKind.UpdateCache:
-                Context.ActorOf(CacheCheckActor.Props(_settings.Cache, _repository!, Spec), "cache-check");
+                Context.ActorOf(CacheCheckActor.Props(_settings.Cache, _repository!, Spec, _failover), "cache-check");
                 break;
             default:
                 Finish(JobOutcome.Failed, 0, $"{Spec.Kind} jobs are not available yet on this computer.");
@@ -134,6 +136,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private string? _device;
     private RepositoryClient? _repository;
+    private RepositoryFailover? _failover;
 
     /// <summary>Resolves the partition and the repository; a sentence when the job cannot run here.</summary>
     private string? Prepare()
@@ -149,8 +152,28 @@ public sealed class JobActor : ReceiveActor, IWithTimers
         if (_settings.RepositoryAddress(Spec.Repository) is not { } address)
             return $"Computer {_settings.Computer} does not know where repository {Spec.Repository} is.";
         _repository = new RepositoryClient(_settings.Http, Spec.Repository, address) { Folder = Spec.Folder };
+        if (Spec.Kind is SessionKind.Restore or SessionKind.DeployImage or SessionKind.UpdateCache)
+        {
+            var log = Context.GetLogger();
+            var job = $"{_job.SessionId}/{_job.Computer}";
+            _failover = new RepositoryFailover(new FailoverPolicy(Spec.Image, Spec.Repository, Spec.Alternates), _repository, Alternate,
+                notice => log.Warning("Job {0}: {1}", job, notice)) { StallTimeout = _settings.StallTimeout };
+        }
         return null;
     }
+
+    /// <summary>A failure's sentence, after what the fail-overs that came before it did (the job failed on the alternate).</summary>
+    private string AfterFailovers(string error) => _failover?.Policy.Note(finished: false) is { Length: > 0 } before ? $"{before} {error}" : error;
+
+    /// <summary>
+    /// How this computer reaches an alternate repository: its own configured address for that name (og.computer.repositories)
+    /// first, else the address the repository announced to the coordinator; null when neither is an http(s) address.
+    /// </summary>
+    private RepositoryClient? Alternate(RepositoryCopy copy) =>
+        (_settings.RepositoryAddress(copy.Repository)
+         ?? (Uri.TryCreate(copy.HttpAddress, UriKind.Absolute, out var announced) && announced.Scheme is "http" or "https" ? announced : null)) is { } address
+            ? new RepositoryClient(_settings.Http, copy.Repository, address) { Folder = copy.Folder }
+            : null;
 
     /// <summary>The transfer path of <paramref name="method"/>: the settings' own, or multicast when udp-receiver is installed.</summary>
     private ITransferPath? Transfer(TransferMethod method) =>
@@ -158,6 +181,7 @@ public sealed class JobActor : ReceiveActor, IWithTimers
 
     private void Checked(CacheCheckActor.Checked check)
     {
+        if (_failover is not null) _repository = _failover.Current; // the repository that answered (an alternate, when the job's own could not be reached)
         var decision = check.Decision;
         if (Spec.Method == TransferMethod.Multicast)
         {
@@ -174,7 +198,11 @@ public sealed class JobActor : ReceiveActor, IWithTimers
     /// <summary>The unicast work of a path (also the multicast's catch-up).</summary>
     private void Work(CacheDecision decision, CacheCheckActor.Checked check, ITransferPath transfer)
     {
-        var request = new TransferRequest(Spec with { Method = transfer.Method }, check.Image, _repository!, $"{_job.SessionId}/{_job.Computer}");
+        var request = new TransferRequest(Spec with { Method = transfer.Method }, check.Image, _repository!, $"{_job.SessionId}/{_job.Computer}")
+        {
+            Failover = _failover,
+        };
+        var failover = _failover;
         var cache = _settings.Cache;
         Run(async (progress, ct) =>
         {
@@ -210,7 +238,8 @@ public sealed class JobActor : ReceiveActor, IWithTimers
                     _writing = true;
                     var direct = await (_settings.TransferFor(TransferMethod.Unicast) ?? new UnicastTransfer())
                         .RestoreDirectAsync(request with { Spec = Spec with { Method = TransferMethod.Unicast } }, _device!, progress, ct);
-                    return new WorkDone(direct.ImageBytes, "", Restored(direct.StreamedFullSum)); // what streamed, proven equal to the full sum
+                    // what streamed, proven equal to the full sum; the bytes a repository that went away streamed before count too
+                    return new WorkDone(direct.ImageBytes + (failover?.Policy.DiscardedBytes ?? 0), "", Restored(direct.StreamedFullSum));
                 default: // UpdateCacheOnly, UpdateCacheThenRestore
                     if (decision.Path == CachePath.UpdateCacheThenRestore)
                     {

@@ -33,6 +33,9 @@ public sealed record JobRunnerSettings(
 
     public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a unicast download may wait for its next byte before its repository counts as gone and the job falls over (a switched-off host answers nothing).</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Where the runner records which image each partition holds after a successful restore (null: not recorded).</summary>
     public Computer.PartitionLedger? Ledger { get; init; }
 

@@ -39,9 +39,17 @@ public static class JobRunnerSetup
                 CoordinatorContacts = [.. services.GetRequiredService<OgActors.Hosting.Configuration.NodeSettings>().SeedNodes
                     .Select(s => Akka.Actor.ActorPath.Parse(s.TrimEnd('/') + "/system/receptionist"))],
                 Ledger = Computer.PartitionLedger.For(services.GetRequiredService<OgActors.Hosting.Configuration.NodeSettings>()),
+                StallTimeout = StallTimeout(services.GetRequiredService<Config>()),
             };
             registry.Register<JobRunner>(system.ActorOf(JobRunnerActor.Props(settings), ActorName));
         });
+
+    /// <summary><c>og.computer.stall-timeout</c>: how long a download waits for its next byte before its repository counts as gone (30 s; at least 1 s).</summary>
+    public static TimeSpan StallTimeout(Config config)
+    {
+        var timeout = config.GetTimeSpan("og.computer.stall-timeout", TimeSpan.FromSeconds(30));
+        return timeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : timeout;
+    }
 }
 
 /// <summary>Where repositories' unicast services are, from configuration: <c>og.computer.repositories { repo1 = "http://10.0.0.5:8070" }</c>.</summary>

@@ -26,7 +26,14 @@ public interface ITransferPath
 
 /// <summary>One image to move: the job that asks for it, what the repository says of it, and the repository itself.</summary>
 /// <param name="Job">The job it is for (SESSION/COMPUTER): a partial copy resumed by the same job counts its earlier attempts.</param>
-public sealed record TransferRequest(JobSpec Spec, RepositoryImageFacts Image, RepositoryClient Repository, string Job = "");
+public sealed record TransferRequest(JobSpec Spec, RepositoryImageFacts Image, RepositoryClient Repository, string Job = "")
+{
+    /// <summary>
+    /// The job's fail-over to the repositories holding the same content (unicast): when <see cref="Repository"/> goes away
+    /// mid-transfer the bytes come from the next one; null = the transfer fails with the repository's sentence.
+    /// </summary>
+    public RepositoryFailover? Failover { get; init; }
+}
 
 /// <summary>
 /// What a cache update did: the committed image, the offset the download resumed from (0 = from the start), and the

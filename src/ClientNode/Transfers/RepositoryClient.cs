@@ -28,7 +28,7 @@ public sealed class RepositoryClient(HttpClient http, string repository, Uri bas
     {
         using var head = await SendAsync(new HttpRequestMessage(HttpMethod.Head, ImageUri(image)), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!head.IsSuccessStatusCode)
-            throw new RepositoryException(head.StatusCode == HttpStatusCode.NotFound
+            throw Unavailable(head) ?? new RepositoryException(head.StatusCode == HttpStatusCode.NotFound
                 ? $"Repository {Repository} does not serve image {image} (not incorporated there, or still being processed)."
                 : $"Repository {Repository} answered {(int)head.StatusCode} for image {image}.");
         var size = head.Content.Headers.ContentLength
@@ -41,8 +41,11 @@ public sealed class RepositoryClient(HttpClient http, string repository, Uri bas
     /// <summary>
     /// GETs <paramref name="image"/> from byte <paramref name="from"/> on, only if the repository's copy is still the one whose
     /// full MD5 is <paramref name="fullSum"/> (If-Range): the answer is 206 with the rest, or 200 with the whole (new) file.
+    /// With <paramref name="answerWithin"/>, a repository that sends no answer in that time (a host switched off after the
+    /// connection was made answers nothing) counts as gone: <see cref="RepositoryLostException"/>.
     /// </summary>
-    public async Task<HttpResponseMessage> GetImageAsync(string image, long from, string fullSum, CancellationToken cancellationToken = default)
+    public async Task<HttpResponseMessage> GetImageAsync(string image, long from, string fullSum, CancellationToken cancellationToken = default,
+        TimeSpan? answerWithin = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, ImageUri(image));
         if (from > 0)
@@ -50,11 +53,25 @@ public sealed class RepositoryClient(HttpClient http, string repository, Uri bas
             request.Headers.Range = new RangeHeaderValue(from, null);
             request.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue($"\"{fullSum}\""));
         }
-        var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        HttpResponseMessage response;
+        using (var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            if (answerWithin is { } limit && limit > TimeSpan.Zero && limit != Timeout.InfiniteTimeSpan) answer.CancelAfter(limit);
+            try
+            {
+                response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, answer.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && answer.IsCancellationRequested)
+            {
+                var why = $"no answer arrived for {answerWithin!.Value.TotalSeconds:0.#} s";
+                throw new RepositoryLostException(Repository, why, $"Repository {Repository} at {BaseAddress} did not answer for image {image} ({why}).");
+            }
+        }
         if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.PartialContent or HttpStatusCode.RequestedRangeNotSatisfiable) return response;
+        var unavailable = Unavailable(response);
         var error = await ErrorOf(response, cancellationToken);
         response.Dispose();
-        throw new RepositoryException($"Repository {Repository} refused to send image {image}: {error}");
+        throw unavailable ?? new RepositoryException($"Repository {Repository} refused to send image {image}: {error}");
     }
 
     /// <summary>The first <paramref name="length"/> bytes of <paramref name="image"/> (a Range GET: enough to inspect it, nothing more).</summary>
@@ -64,7 +81,7 @@ public sealed class RepositoryClient(HttpClient http, string repository, Uri bas
         request.Headers.Range = new RangeHeaderValue(0, length - 1);
         using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
-            throw new RepositoryException($"Repository {Repository} refused to send the head of image {image}: {await ErrorOf(response, cancellationToken)}");
+            throw Unavailable(response) ?? new RepositoryException($"Repository {Repository} refused to send the head of image {image}: {await ErrorOf(response, cancellationToken)}");
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         var head = new byte[length];
         await body.ReadExactlyAsync(head, cancellationToken);
@@ -110,9 +127,20 @@ public sealed class RepositoryClient(HttpClient http, string repository, Uri bas
         }
         catch (HttpRequestException e)
         {
-            throw new RepositoryException($"Repository {Repository} at {BaseAddress} cannot be reached ({e.Message.TrimEnd('.')}).", e);
+            var why = RepositoryLostException.Clause(e);
+            throw new RepositoryLostException(Repository, why, $"Repository {Repository} at {BaseAddress} cannot be reached ({why}).", e);
         }
     }
+
+    /// <summary>
+    /// An answer that says the repository is unavailable rather than refusing (502/503/504: a proxy or load balancer in front
+    /// of a repository that is gone, or one shutting down) as a <see cref="RepositoryLostException"/>; null for any other answer.
+    /// </summary>
+    private RepositoryLostException? Unavailable(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+            ? new RepositoryLostException(Repository, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}",
+                $"Repository {Repository} at {BaseAddress} is unavailable (HTTP {(int)response.StatusCode} {response.ReasonPhrase}).")
+            : null;
 
     private static async Task<string> ErrorOf(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -20,6 +20,12 @@ namespace OgActors.ClientNode.Transfers;
 /// computer) are accounted by <see cref="AttemptTracker"/>: their bytes and time add up into the job's.</para>
 /// <para>Direct restore: the GET's body is the restore pipeline's input (decompressor → restore tool), no temporary file;
 /// the pipeline refuses before writing when the partition is smaller than the image needs.</para>
+/// <para>Fail-over (<see cref="TransferRequest.Failover"/>): a response that breaks off, stalls or cannot be had because the
+/// repository went away (<see cref="RepositoryLostException"/>, read through <see cref="RepositoryBodyStream"/>) does not end
+/// the job while another repository holds the same content: a cache update goes on in the same partial copy and the same
+/// running MD5 from the byte where it stopped (Range on the alternate); a direct restore streams the whole image again
+/// from the alternate into the pipeline (a restore tool cannot resume mid-stream). The result is verified against the full
+/// sum as always.</para>
 /// </summary>
 public sealed class UnicastTransfer : ITransferPath
 {
@@ -48,50 +54,79 @@ public sealed class UnicastTransfer : ITransferPath
         if (resumedFrom < image.SizeBytes)
         try
         {
-            var response = await request.Repository.GetImageAsync(image.Name, resumedFrom, image.FullSum, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+            var source = request.Repository;
+            var stall = request.Failover?.StallTimeout ?? DefaultStallTimeout;
+            HttpResponseMessage response;
+            try
             {
-                // The partial copy does not fit the repository's file any more: start over.
-                response.Dispose();
-                cache.BeginPartial(image.Name, image.FullSum);
-                resumedFrom = 0;
-                attempt.StartedOver();
-                response = await request.Repository.GetImageAsync(image.Name, 0, image.FullSum, cancellationToken);
-            }
-            using (response)
-            {
+                response = await source.GetImageAsync(image.Name, resumedFrom, image.FullSum, cancellationToken, stall);
+                if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+                {
+                    // The partial copy does not fit the repository's file any more: start over.
+                    response.Dispose();
+                    cache.BeginPartial(image.Name, image.FullSum);
+                    resumedFrom = 0;
+                    attempt.StartedOver();
+                    response = await source.GetImageAsync(image.Name, 0, image.FullSum, cancellationToken, stall);
+                }
                 // 200 instead of 206: the repository's copy changed (If-Range failed) or it ignored the range: take it whole.
                 if (response.StatusCode == HttpStatusCode.OK && resumedFrom > 0) { resumedFrom = 0; attempt.StartedOver(); }
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                await using var file = new FileStream(partial, resumedFrom > 0 ? FileMode.Open : FileMode.Create, FileAccess.ReadWrite,
-                    FileShare.Read, 1, FileOptions.Asynchronous);
-                file.SetLength(resumedFrom);
-                // The full MD5 is computed over the bytes as they are written (the kept part of a resumed copy read once
-                // first), so the commit's check needs no second read of the whole file after the last byte arrived.
-                md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-                var buffer = new byte[BufferSize];
-                if (resumedFrom > 0)
-                {
-                    file.Position = 0;
-                    int kept;
-                    while (file.Position < resumedFrom && (kept = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, resumedFrom - file.Position)), cancellationToken)) > 0)
-                        md5.AppendData(buffer, 0, kept);
-                }
-                file.Position = resumedFrom;
-                int read;
-                while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    md5.AppendData(buffer, 0, read);
-                    fetched += read;
-                    meter.Report(resumedFrom + fetched);
-                    attempt.Checkpoint(meter.Elapsed);
-                }
-                await file.FlushAsync(cancellationToken);
-                if (file.Length != image.SizeBytes)
-                    throw new RepositoryException(
-                        $"The download of {image.Name} from repository {request.Repository.Repository} broke off at {file.Length} of {image.SizeBytes} bytes; it resumes from there next time.");
             }
+            catch (RepositoryLostException lost) when (request.Failover is { } failover && !cancellationToken.IsCancellationRequested)
+            {
+                // Gone between the cache check and the first byte: the same content from another repository, from the partial copy's end.
+                (source, response) = await failover.ResumeAsync(image.Name, resumedFrom, lost, resumes: true, cancellationToken);
+            }
+            await using var file = new FileStream(partial, resumedFrom > 0 ? FileMode.Open : FileMode.Create, FileAccess.ReadWrite,
+                FileShare.Read, 1, FileOptions.Asynchronous);
+            file.SetLength(resumedFrom);
+            // The full MD5 is computed over the bytes as they are written (the kept part of a resumed copy read once
+            // first), so the commit's check needs no second read of the whole file after the last byte arrived.
+            md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            var buffer = new byte[BufferSize];
+            if (resumedFrom > 0)
+            {
+                file.Position = 0;
+                int kept;
+                while (file.Position < resumedFrom && (kept = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, resumedFrom - file.Position)), cancellationToken)) > 0)
+                    md5.AppendData(buffer, 0, kept);
+            }
+            file.Position = resumedFrom;
+            var position = resumedFrom;
+            while (true)
+            {
+                try
+                {
+                    using (response)
+                    {
+                        await using var body = await RepositoryBodyStream.OpenAsync(response, source.Repository, image.Name, position,
+                            image.SizeBytes - position, stall, cancellationToken);
+                        int read;
+                        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                        {
+                            await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                            md5.AppendData(buffer, 0, read);
+                            fetched += read;
+                            position += read;
+                            meter.Report(position);
+                            attempt.Checkpoint(meter.Elapsed);
+                        }
+                    }
+                    break;
+                }
+                catch (RepositoryLostException lost) when (request.Failover is { } failover && !cancellationToken.IsCancellationRequested)
+                {
+                    // The repository went away mid-download: what arrived stays in the partial copy (and in the running MD5);
+                    // the rest comes from another repository holding the same content, from exactly here (Range).
+                    await file.FlushAsync(cancellationToken);
+                    attempt.Checkpoint(meter.Elapsed, force: true);
+                    (source, response) = await failover.ResumeAsync(image.Name, position, lost, resumes: true, cancellationToken);
+                }
+            }
+            await file.FlushAsync(cancellationToken);
+            if (file.Length != image.SizeBytes)
+                throw new RepositoryException(
+                    $"The download of {image.Name} from repository {source.Repository} broke off at {file.Length} of {image.SizeBytes} bytes; it resumes from there next time.");
         }
         finally { attempt.Checkpoint(meter.Elapsed, force: true); } // however this attempt ends, its time is the job's
         meter.Report(image.SizeBytes, force: true);
@@ -107,8 +142,46 @@ public sealed class UnicastTransfer : ITransferPath
         IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var image = request.Image;
-        using var response = await request.Repository.GetImageAsync(image.Name, 0, image.FullSum, cancellationToken);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var source = request.Repository;
+        var stall = request.Failover?.StallTimeout ?? DefaultStallTimeout;
+        HttpResponseMessage response;
+        try
+        {
+            response = await source.GetImageAsync(image.Name, 0, image.FullSum, cancellationToken, stall);
+        }
+        catch (RepositoryLostException lost) when (request.Failover is { } failover && !cancellationToken.IsCancellationRequested)
+        {
+            (source, response) = await failover.ResumeAsync(image.Name, 0, lost, resumes: false, cancellationToken);
+        }
+        while (true)
+        {
+            RepositoryBodyStream? body = null;
+            try
+            {
+                using (response)
+                {
+                    body = await RepositoryBodyStream.OpenAsync(response, source.Repository, image.Name, 0, image.SizeBytes, stall, cancellationToken);
+                    await using (body)
+                        return await RestoreStreamAsync(body, image, targetPartition, progress, cancellationToken);
+                }
+            }
+            catch (Exception e) when (request.Failover is { } failover && !cancellationToken.IsCancellationRequested
+                                      && (body?.Lost ?? Jobs.JobFailure.Unwrap(e) as RepositoryLostException) is { } lost)
+            {
+                // The repository went away mid-stream (whatever the restore tools made of their input ending). A partition
+                // restore cannot resume mid-stream: the whole image streams again from another repository with the same content.
+                (source, response) = await failover.ResumeAsync(image.Name, body?.Count ?? 0, lost, resumes: false, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>How long a download may wait for its next byte when the job sets no fail-over (<see cref="RepositoryFailover.StallTimeout"/>).</summary>
+    public static readonly TimeSpan DefaultStallTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>One stream of the image into the restore pipeline, its size checked first and every byte hashed against the full sum.</summary>
+    private static async Task<RestoreResult> RestoreStreamAsync(Stream body, RepositoryImageFacts image, string targetPartition,
+        IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
         // The head tells the format and the size the image needs; the partition is checked before a byte is written to it.
         var head = new byte[(int)Math.Min(RestorePipeline.InspectedHeadLength, image.SizeBytes)];
         await body.ReadExactlyAsync(head, cancellationToken);

@@ -2,6 +2,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
+using Akka.Pattern;
 using Akka.Persistence.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OgActors.Coordinator.Audit;
@@ -50,8 +51,12 @@ public static class CoordinatorDomainSetup
             .WithActors((system, registry) => registry.Register<RepositoryFileLinkerKey>(system.ActorOf(
                 RepositoryFileLinker.Props(registry.Get<ImageRegion>(), DistributedPubSub.Get(system).Mediator), "repository-file-linker")))
             .AddHocon(ReadSideJournalHocon + "\n" + SqlQueryProtocolSerializer.Hocon, HoconAddMode.Prepend)
+            // Behind a backoff supervisor: the read journal is made in the actor's constructor and asks the journal's sequence
+            // tracker with a 5 s timeout; on a starved machine that ask times out, and a read side stopped at its creation would
+            // leave every listing and scope resolution unanswered for good.
             .WithActors((system, registry) => registry.Register<ReadSideKey>(system.ActorOf(
-                ReadSideActor.Props(ReadJournalPluginId), ReadSideActor.Name)));
+                BackoffSupervisor.Props(Backoff.OnStop(ReadSideActor.Props(ReadJournalPluginId), "projection",
+                    TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), 0.2)), ReadSideActor.Name)));
         return builder;
     }
 

@@ -128,10 +128,13 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
         return new Result(new SessionPlan(r.Kind, imageName, image?.Revision ?? 0, partition, r.Repository ?? "", method, master, source,
             targets, parameters, r.OfflineTimeoutSeconds is { } limit ? TimeSpan.FromSeconds(limit) : null,
             image?.Copies.Where(c => c.Folder.Length > 0).DistinctBy(c => c.Repository).ToDictionary(c => c.Repository, c => c.Folder),
-            image?.Revisions), null);
+            image?.Revisions,
+            r.Kind is SessionKind.Restore or SessionKind.DeployImage or SessionKind.UpdateCache
+                ? RepositoryAlternates.Copies(image!.Copies, reports.Repositories) : null), null);
     }
 
-    private sealed record Reports(string? Refusal, IReadOnlyDictionary<string, long> PartitionSizes);
+    /// <param name="Repositories">The repository registry's list (null: not known), from which the plan's copies take their addresses.</param>
+    private sealed record Reports(string? Refusal, IReadOnlyDictionary<string, long> PartitionSizes, IReadOnlyList<RepositoryStatus>? Repositories = null);
 
     /// <summary>
     /// Checks the command against what the repositories announce and what the computers report: the repositories it would use
@@ -190,7 +193,7 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
         }
 
         // The partitions the command names, on every computer that has reported its inventory.
-        if (computers is null || r.Kind == SessionKind.UpdateCache) return new Reports(null, sizes);
+        if (computers is null || r.Kind == SessionKind.UpdateCache) return new Reports(null, sizes, repositories);
         var known = computers.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Inventory, StringComparer.OrdinalIgnoreCase);
         PartitionInfo? masterPartition = null;
         var refusals = new List<(string Computer, string Sentence)>();
@@ -221,7 +224,7 @@ public sealed class SessionPlanner(CoordinatorDomain domain)
             };
             if (mismatch is not null) refusals.Add((t.Computer, mismatch));
         }
-        if (refusals.Count == 0) return new Reports(null, sizes);
+        if (refusals.Count == 0) return new Reports(null, sizes, repositories);
         var first = refusals[0].Sentence;
         return new Reports(refusals.Count == 1 ? first
             : $"{first.TrimEnd('.')}; {refusals.Count - 1} more computer{(refusals.Count == 2 ? "" : "s")} of the scope cannot take it either " +

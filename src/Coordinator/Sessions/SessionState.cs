@@ -138,17 +138,23 @@ public sealed class SessionState
             .Select(j => !IsEnded(j.Status) && _offline.TryGetValue(j.Computer, out var o) ? j with { Status = JobStatus.Waiting, Waiting = o.Reason } : j)],
             [.. _multicast.Values.OrderBy(m => m.Classroom, StringComparer.OrdinalIgnoreCase)]);
 
-    /// <summary>The job a computer is asked to run, with its classroom's transfer parameters.</summary>
+    /// <summary>
+    /// The job a computer is asked to run, with its classroom's transfer parameters; a restore, deploy or cache update also
+    /// with the repositories it falls over to (<see cref="RepositoryAlternates.For"/>: the same content elsewhere).
+    /// </summary>
     public JobSpec SpecFor(SessionTarget target)
     {
         var parameters = Plan.ParametersByClassroom[target.Classroom];
         var repository = Plan.Repository.Length > 0 ? Plan.Repository : target.Repository;
+        var alternates = Plan.Kind is SessionKind.Restore or SessionKind.DeployImage or SessionKind.UpdateCache
+            ? RepositoryAlternates.For(repository, Plan.Copies) : [];
         return new JobSpec(Plan.Kind, target.Role, Plan.Image, Plan.ImageRevision, Plan.Partition, repository, Plan.Method,
             parameters.Multicast, parameters.P2P, Plan.Master, Plan.Source,
             Plan.Kind == SessionKind.CreateImage ? "" : Plan.Folders?.GetValueOrDefault(repository) ?? "",
             Classroom: target.Classroom, ClassroomComputers: Plan.Kind == SessionKind.CloneRemote
                 ? Plan.Targets.Count(t => t.Role == JobRole.Receiver) // remote cloning: the master serves every receiver of the scope
-                : Plan.Targets.Count(t => t.Classroom == target.Classroom));
+                : Plan.Targets.Count(t => t.Classroom == target.Classroom),
+            Alternates: alternates.Count > 0 ? alternates : null);
     }
 
     // ---- multicast (live, as the senders report it; not persisted) -------------------------------------------------------

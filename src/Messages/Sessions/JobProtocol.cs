@@ -10,12 +10,16 @@ namespace OgActors.Messages.Sessions;
 /// <c>ClassroomComputers</c> (multicast): the computer's classroom and how many computers of the session are in it (what a
 /// multicast's <c>WaitForComputers = 0</c> waits for). <c>Folder</c>: the OU
 /// sub-folder of the repository's images directory that holds the image ("" = the top level), so the computer GETs <c>images/FOLDER/NAME.img</c>.
+/// <c>Alternates</c> (restore, deploy, cache update): the other repositories holding the same content (same full sum) as
+/// <c>Repository</c>, in the order to try them; a unicast transfer whose repository goes away mid-way finishes from the first
+/// that answers with that content (null or empty: none, the job fails naming that).
 /// </summary>
 [Manifest("job.spec")]
 public sealed record JobSpec(
     SessionKind Kind, JobRole Role, string Image, int ImageRevision, int Partition, string Repository,
     TransferMethod Method, MulticastSettings Multicast, P2PSettings P2P, string Master, CloneSource? Source,
-    string Folder = "", string UploadCapability = "", string Classroom = "", int ClassroomComputers = 0) : IOgMessage;
+    string Folder = "", string UploadCapability = "", string Classroom = "", int ClassroomComputers = 0,
+    IReadOnlyList<RepositoryCopy>? Alternates = null) : IOgMessage;
 
 /// <summary>
 /// The job protocol between a session and a computer's agent. A session sends <see cref="RunJob"/>

@@ -38,10 +38,13 @@ public sealed record SessionTarget(
 /// <param name="Master">The master computer of a remote clone, "" otherwise.</param>
 /// <param name="Folders">Where each repository holds the image: repository → OU sub-folder ("" or absent = the top level).</param>
 /// <param name="OfflineTimeout">How long a job may wait for an offline computer before it fails (null: the coordinator's default).</param>
+/// <param name="Copies">Every ready copy of the image on a repository (not a computer's cache) when the session was planned,
+/// repositories online then first: where each job's alternates come from (fail-over when its repository goes away).</param>
 [Manifest("session.plan")]
 public sealed record SessionPlan(
     SessionKind Kind, string Image, int ImageRevision, int Partition, string Repository, TransferMethod Method,
     string Master, CloneSource? Source, IReadOnlyList<SessionTarget> Targets,
     IReadOnlyDictionary<string, TransferParameters> ParametersByClassroom, TimeSpan? OfflineTimeout = null,
     IReadOnlyDictionary<string, string>? Folders = null,
-    IReadOnlyDictionary<string, int>? ImageRevisions = null) : IOgMessage; // full sum → revision of every content the image has had
+    IReadOnlyDictionary<string, int>? ImageRevisions = null, // full sum → revision of every content the image has had
+    IReadOnlyList<RepositoryCopy>? Copies = null) : IOgMessage;
