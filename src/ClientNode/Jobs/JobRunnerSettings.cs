@@ -33,6 +33,12 @@ public sealed record JobRunnerSettings(
 
     public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Checks the coordinators' signatures on job orders (og.tls on); null = orders are obeyed unsigned, from a coordinator's
+    /// address alone — only with og.tls.enabled = off, which the runner logs as a warning when it starts.
+    /// </summary>
+    public OgActors.Hosting.Tls.JobOrderVerifier? Orders { get; init; }
+
     /// <summary>Where the runner records which image each partition holds after a successful restore (null: not recorded).</summary>
     public Computer.PartitionLedger? Ledger { get; init; }
 
