@@ -16,7 +16,9 @@ namespace OgActors.Bench;
 /// on plain TCP and once with the product's TLS (site CA, role certificates, the same validation callback), measuring
 /// (1) messages per second one way with a bounded window (<see cref="JobProgress"/>, ~100 bytes on the wire), and
 /// (2) the remoting of a session over 1,000 simulated computers: a job to each, 7 replies from each (accepted, started,
-/// 4 progress, finished), until every reply is back. Prints both rates and the TLS/plain ratio.
+/// 4 progress, finished), until every reply is back. Prints both rates and the TLS/plain ratio. Then (3) signed job orders
+/// (<see cref="JobOrderSigner"/>, <see cref="JobOrderVerifier"/>): the cost of signing and checking one, and the session with
+/// each job a RunJob on plain TCP, with TLS, and with TLS signed and checked; prints the ratios to plain TCP and to TLS unsigned.
 /// `dotnet OgActors.Bench.dll tls-cost [--messages N] [--computers N] [--rounds N]`.
 /// </summary>
 public static class TlsCostRunner
@@ -48,11 +50,118 @@ public static class TlsCostRunner
             foreach (var tls in new[] { false, true })
                 Console.WriteLine($"best {(tls ? "mutual TLS" : "plain TCP"),-11} {results[tls].Rate,10:N0} messages/s   session over {computers:N0} computers: {results[tls].Session * 1000,6:N0} ms");
             Console.WriteLine($"TLS/plain: throughput x{results[true].Rate / results[false].Rate:0.00}, session time x{results[true].Session / results[false].Session:0.00}");
+            JobOrders(ca, computers, rounds);
             return 0;
         }
         finally
         {
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>
+    /// (3) Signed job orders: what signing (the coordinator's dispatcher) and checking (the computer's job runner) one order
+    /// costs, and the session over <paramref name="computers"/> where each job is a RunJob: on plain TCP unsigned, with TLS
+    /// unsigned, and with TLS signed by the coordinator's server certificate and checked by each computer (chain to the site
+    /// CA, role, signature, address, time, nonce). Prints the per-order cost as a share of a computer's remoting in the
+    /// session, and the ratios TLS+signed/TLS and TLS+signed/plain.
+    /// </summary>
+    private static void JobOrders(SiteAuthority ca, int computers, int rounds)
+    {
+        var issued = ca.Issue("order-signer", CertificateRole.Server);
+        using var certificate = PemFiles.ReadCertificateWithKey(issued.CertificatePath, issued.KeyPath, "order-signer");
+        using var signer = new JobOrderSigner(certificate, TimeSpan.FromMinutes(5));
+        var orders = Math.Max(computers, 1000);
+        double sign = double.MaxValue, verify = double.MaxValue;
+        for (var round = 0; round < rounds; round++)
+        {
+            var verifier = new JobOrderVerifier(ca.Certificate, TimeSpan.FromMinutes(5));
+            var jobs = Enumerable.Range(0, orders).Select(i => new RunJob("bench-session", $"pc{i:0000}", Spec, ActorRefs.Nobody)).ToList();
+            var clock = Stopwatch.StartNew();
+            var sealedJobs = jobs.Select(j => signer.Seal(j)).ToList();
+            sign = Math.Min(sign, clock.Elapsed.TotalMilliseconds * 1000 / orders);
+            clock.Restart();
+            foreach (var job in sealedJobs)
+                if (verifier.Refusal(job, job.Computer, DateTimeOffset.UtcNow) is { } why) throw new InvalidOperationException(why);
+            verify = Math.Min(verify, clock.Elapsed.TotalMilliseconds * 1000 / orders);
+        }
+
+        // Alternating passes: plain TCP with unsigned orders (what a site without TLS had), TLS unsigned, TLS signed and checked.
+        string[] modes = ["plain TCP, unsigned", "TLS, unsigned", "TLS, signed"];
+        var best = new double[] { double.MaxValue, double.MaxValue, double.MaxValue };
+        for (var pass = 0; pass < 3 * rounds; pass++)
+        {
+            var mode = pass % 3;
+            var withSeal = mode == 2;
+            using var a = Start("coordinator", CertificateRole.Server, mode == 0 ? null : ca);
+            using var b = Start("computers", CertificateRole.Server, mode == 0 ? null : ca);
+            var time = OrderedSession(a, b, computers, withSeal ? signer : null, withSeal ? new JobOrderVerifier(ca.Certificate, TimeSpan.FromMinutes(5)) : null);
+            best[mode] = Math.Min(best[mode], time);
+            Console.WriteLine($"pass {pass + 1}: RunJob {modes[mode],-20} session over {computers:N0} computers: {time * 1000,6:N0} ms");
+        }
+        var (plain, unsigned, signed) = (best[0], best[1], best[2]);
+        var perComputer = unsigned * 1e6 / computers;
+        Console.WriteLine($"job order (ECDSA P-256): sign {sign:0} µs, check {verify:0} µs; a computer's remoting in the TLS session: {perComputer:0} µs " +
+                          $"(sign+check = x{(sign + verify) / perComputer:0.00} of it)");
+        Console.WriteLine($"best over {computers:N0} computers: plain {plain * 1000:0} ms, TLS {unsigned * 1000:0} ms, TLS+signed {signed * 1000:0} ms");
+        Console.WriteLine($"session time: TLS+signed/TLS x{signed / unsigned:0.00}, TLS+signed/plain x{signed / plain:0.00}");
+    }
+
+    private static readonly JobSpec Spec = new(SessionKind.Restore, JobRole.Single, "ubuntu-24.04", 3, 1, "repo1", TransferMethod.Unicast,
+        new Messages.Classrooms.MulticastSettings(9000, "239.194.0.1", Messages.Classrooms.DuplexMode.Full, 100, 0, 60),
+        new Messages.Classrooms.P2PSettings(Messages.Classrooms.P2PMode.Peer, 60), "", null);
+
+    /// <summary>A RunJob to each of <paramref name="computers"/> actors on b (signed when <paramref name="signer"/> is given), 7 replies from each.</summary>
+    private static double OrderedSession(ActorSystem a, ActorSystem b, int computers, JobOrderSigner? signer, JobOrderVerifier? verifier)
+    {
+        var prefix = "pc-" + Guid.NewGuid().ToString("N")[..6];
+        for (var i = 0; i < computers; i++)
+        {
+            var name = $"pc{i:0000}";
+            b.ActorOf(Props.Create(() => new OrderedComputer(name, verifier)), $"{prefix}-{i}");
+        }
+        var refs = Enumerable.Range(0, computers)
+            .Select(i => a.ActorSelection(new RootActorPath(AddressOf(b)) / "user" / $"{prefix}-{i}").ResolveOne(TimeSpan.FromSeconds(10)).Result).ToList();
+        var done = new TaskCompletionSource();
+        var clock = Stopwatch.StartNew();
+        a.ActorOf(Props.Create(() => new OrderingDriver(refs, signer, done)));
+        if (!done.Task.Wait(TimeSpan.FromMinutes(5))) throw new TimeoutException("The ordered session did not end within 5 minutes.");
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A computer that checks its order as the job runner does (when it has a verifier), then answers 7 times.</summary>
+    private sealed class OrderedComputer : ReceiveActor
+    {
+        public OrderedComputer(string name, JobOrderVerifier? verifier)
+        {
+            Receive<RunJob>(job =>
+            {
+                if (verifier?.Refusal(job, name, DateTimeOffset.UtcNow) is { } why) throw new InvalidOperationException(why);
+                var (id, pc) = (job.SessionId, job.Computer);
+                job.ReplyTo.Tell(new JobAccepted(id, pc));
+                job.ReplyTo.Tell(new JobStarted(id, pc, "cache", "simulated"));
+                for (var i = 1; i <= 4; i++) job.ReplyTo.Tell(new JobProgress(id, pc, i * 1024L, 4096, 1e6, TimeSpan.FromSeconds(4 - i)));
+                job.ReplyTo.Tell(new JobFinished(id, pc, JobOutcome.Succeeded, "cache", "simulated", 4096, TimeSpan.FromSeconds(1), ""));
+                Context.Stop(Self);
+            });
+        }
+    }
+
+    /// <summary>The dispatcher's part: a RunJob to each computer, signed as it is sent when there is a signer.</summary>
+    private sealed class OrderingDriver : ReceiveActor
+    {
+        public OrderingDriver(IReadOnlyList<IActorRef> computers, JobOrderSigner? signer, TaskCompletionSource done)
+        {
+            var finished = 0;
+            ReceiveAny(m =>
+            {
+                if (m is JobFinished && ++finished == computers.Count) { done.TrySetResult(); Context.Stop(Self); }
+            });
+            for (var i = 0; i < computers.Count; i++)
+            {
+                var job = new RunJob("bench-session", $"pc{i:0000}", Spec, Self);
+                computers[i].Tell(signer is null ? job : signer.Seal(job));
+            }
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class MultiCoordinatorTests(Xunit.Abstractions.ITestOutputHelper o
     {
         _postgres.Should().NotBeNullOrWhiteSpace("OG_TEST_POSTGRES must name the test PostgreSQL (test.sh exports it from scripts/postgres.sh)");
         await Sql($"CREATE SCHEMA {_schema}");
-        await MakeImageAsync(Path.Combine(_dir, "lab", "repository", "images"), "aula");
+        await LabImage.MakeAsync(Path.Combine(_dir, "lab", "repository", "images"), "aula", ImageMiB, Path.Combine(_dir, "made"));
 
         AllInOneLab? started = null;
         // 10 MiB/s per download: a 40 MiB restore takes about 4 s, long enough to crash a coordinator in the middle of it.
@@ -135,7 +135,7 @@ public sealed class MultiCoordinatorTests(Xunit.Abstractions.ITestOutputHelper o
                 .Ask<JobRunnerActor.Jobs>(new JobRunnerActor.GetJobs(), TimeSpan.FromSeconds(5));
             jobs.Finished.Where(f => f.SessionId == id).Should().ContainSingle().Which.Attempt.Should().Be(1);
             var partition = _lab.ComputerFiles[pc].Partitions[0].File;
-            (await Tool("debugfs", "-R", "ls -l /", partition)).Should().Contain("blob.bin");
+            (await LabImage.Tool("debugfs", "-R", "ls -l /", partition)).Should().Contain("blob.bin");
         }
 
         // The computers are online in the registry (which moved with the singletons if the oldest crashed).
@@ -193,37 +193,6 @@ public sealed class MultiCoordinatorTests(Xunit.Abstractions.ITestOutputHelper o
         await db.OpenAsync();
         await using var command = new NpgsqlCommand(sql, db);
         await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>An ext4 partition holding <see cref="ImageMiB"/> of random bytes, captured by partclone and compressed by lzop, as NAME.img.</summary>
-    private async Task MakeImageAsync(string imagesDir, string name)
-    {
-        var work = Path.Combine(_dir, "made");
-        var content = Path.Combine(work, "content");
-        Directory.CreateDirectory(content);
-        Directory.CreateDirectory(imagesDir);
-        var bytes = new byte[1 << 20];
-        await using (var blob = File.Create(Path.Combine(content, "blob.bin")))
-            for (var i = 0; i < ImageMiB; i++) { Random.Shared.NextBytes(bytes); await blob.WriteAsync(bytes); }
-        var partition = Path.Combine(work, "part.ext4");
-        await using (var f = File.Create(partition)) f.SetLength(60L << 20);
-        await Tool("mkfs.ext4", "-q", "-F", "-d", content, partition);
-        var staged = Path.Combine(imagesDir, $".{name}.copying");
-        await Tool("bash", "-o", "pipefail", "-c", $"partclone.extfs -c -s '{partition}' -o - 2>/dev/null | lzop -c > '{staged}'");
-        File.Move(staged, Path.Combine(imagesDir, name + ".img"));
-        Directory.Delete(work, true);
-    }
-
-    private static async Task<string> Tool(string tool, params string[] args)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        p.ExitCode.Should().Be(0, $"{tool} {string.Join(' ', args)} succeeds: {await stderr}");
-        return await stdout;
     }
 
     public async Task DisposeAsync()

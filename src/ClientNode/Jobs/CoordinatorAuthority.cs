@@ -7,8 +7,10 @@ namespace OgActors.ClientNode.Jobs;
 /// the coordinators the way its ClusterClient does: the receptionists it is in contact with (the initial contacts of
 /// <c>og.cluster.seed-nodes</c>, then every coordinator the receptionists list; the receptionist runs on role
 /// <c>coordinator</c> only), plus its own ActorSystem. A job message whose sender is anything else — another computer, a
-/// foreign ActorSystem, or no sender at all — is refused. The sender's address is what Akka.Remote delivers; that it is not
-/// forged is the transport's part (mutual TLS with server certificates, see ARCHITECTURE.md, threat model).
+/// foreign ActorSystem, or no sender at all — is refused. The sender's address is what Akka.Remote's envelope carries,
+/// unauthenticated: a process holding the site's computer certificate can name a coordinator as the sender. So with TLS on
+/// this is only the first check; the one that proves a coordinator gave the order is its signature
+/// (<see cref="OgActors.Hosting.Tls.JobOrderVerifier"/>; ARCHITECTURE.md, threat model).
 /// </summary>
 public sealed class CoordinatorAuthority
 {

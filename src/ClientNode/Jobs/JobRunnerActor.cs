@@ -101,6 +101,12 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        if (_settings.Orders is { } orders)
+            _log.Info("Computer {0} obeys only job orders signed by a coordinator: a server certificate of the site CA '{1}' (clock skew allowed: {2})",
+                _settings.Computer, orders.SiteCa.Subject, orders.ClockSkew);
+        else
+            _log.Warning("Computer {0} obeys UNSIGNED job orders from its coordinators' addresses: og.tls.enabled is off (tests only; " +
+                         "a production computer runs with TLS on and obeys only orders signed by a coordinator)", _settings.Computer);
         // Who the coordinators are: the seed nodes' receptionists, then the ClusterClient's (see CoordinatorAuthority).
         _authority.Seed(_settings.CoordinatorContacts);
         (_settings.Coordinators ?? _settings.ClusterClient)?.Tell(SubscribeContactPoints.Instance);
@@ -111,11 +117,19 @@ public sealed class JobRunnerActor : ReceiveActor, IWithTimers
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    /// <summary>Job orders (RunJob, CancelJob, JobFinishedAck) are taken only from coordinators; anything else is logged and dropped.</summary>
-    private bool FromCoordinator(IJobMessage message)
+    /// <summary>
+    /// Job orders (RunJob, CancelJob, JobFinishedAck) are taken only from coordinators: the sender must be one (see
+    /// <see cref="CoordinatorAuthority"/>), and with TLS on the order must carry a valid coordinator's signature for this
+    /// computer (see <see cref="OgActors.Hosting.Tls.JobOrderVerifier"/>). Anything else is logged, one line with why, and
+    /// dropped unanswered.
+    /// </summary>
+    private bool FromCoordinator(IJobOrder message)
     {
-        if (_authority.Refusal(Sender, Context.System) is not { } why) return true;
-        _log.Warning("Refused {0} of session {1} for {2}: {3}", message.GetType().Name, message.SessionId, message.Computer, why);
+        var why = _authority.Refusal(Sender, Context.System)
+                  ?? _settings.Orders?.Refusal(message, _settings.Computer, DateTimeOffset.UtcNow);
+        if (why is null) return true;
+        _log.Warning("Refused {0} of session {1} for {2} from {3}: {4}", message.GetType().Name, message.SessionId, message.Computer,
+            Sender.Path.Address, why);
         return false;
     }
 

@@ -36,6 +36,12 @@ public sealed record JobRunnerSettings(
     /// <summary>How long a unicast download may wait for its next byte before its repository counts as gone and the job falls over (a switched-off host answers nothing).</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Checks the coordinators' signatures on job orders (og.tls on); null = orders are obeyed unsigned, from a coordinator's
+    /// address alone — only with og.tls.enabled = off, which the runner logs as a warning when it starts.
+    /// </summary>
+    public OgActors.Hosting.Tls.JobOrderVerifier? Orders { get; init; }
+
     /// <summary>Where the runner records which image each partition holds after a successful restore (null: not recorded).</summary>
     public Computer.PartitionLedger? Ledger { get; init; }
 

@@ -31,7 +31,8 @@ public static class JobRunnerSetup
         (akka, services) => akka.WithActors((system, registry) =>
         {
             var computer = services.GetRequiredService<ComputerSettings>();
-            var addresses = repositoryAddress ?? RepositoryAddresses.From(services.GetRequiredService<Config>());
+            var config = services.GetRequiredService<Config>();
+            var addresses = repositoryAddress ?? RepositoryAddresses.From(config);
             var settings = JobRunnerSettings.For(computer, addresses) with
             {
                 ClusterClient = announce ? registry.Get<CoordinatorClient>() : null,
@@ -39,7 +40,9 @@ public static class JobRunnerSetup
                 CoordinatorContacts = [.. services.GetRequiredService<OgActors.Hosting.Configuration.NodeSettings>().SeedNodes
                     .Select(s => Akka.Actor.ActorPath.Parse(s.TrimEnd('/') + "/system/receptionist"))],
                 Ledger = Computer.PartitionLedger.For(services.GetRequiredService<OgActors.Hosting.Configuration.NodeSettings>()),
-                StallTimeout = StallTimeout(services.GetRequiredService<Config>()),
+                StallTimeout = StallTimeout(config),
+                // With TLS on (every real computer), only job orders a coordinator signed are obeyed.
+                Orders = OgActors.Hosting.Tls.JobOrderVerifier.From(OgActors.Hosting.Tls.TlsSettings.From(config)),
             };
             registry.Register<JobRunner>(system.ActorOf(JobRunnerActor.Props(settings), ActorName));
         });

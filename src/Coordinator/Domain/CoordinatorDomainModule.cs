@@ -29,13 +29,18 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
 
     public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services)
     {
-        var sessions = WithConfiguration(_sessions, services.GetService<Akka.Configuration.Config>());
+        var config = services.GetService<Akka.Configuration.Config>();
+        var sessions = WithConfiguration(_sessions, config);
+        // og.tls on: job orders are signed with this coordinator's certificate, and the dispatcher takes only signed ones.
+        var tls = config is null ? null : OgActors.Hosting.Tls.TlsSettings.From(config);
         // The bridge is a cluster singleton too (next to nothing it needs: it talks to the registry's and the dispatcher's proxies),
         // so each presence change reaches the one dispatcher once, not once per coordinator.
         akka.AddCoordinatorDomain(sessions with
             {
                 Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>(),
                 AgentAddress = sessions.AgentAddress ?? AgentAddressFrom(services),
+                Orders = sessions.Orders ?? (tls is null ? null : OgActors.Hosting.Tls.JobOrderSigner.From(tls)),
+                OrderCheck = sessions.OrderCheck ?? (tls is null ? null : OgActors.Hosting.Tls.JobOrderVerifier.From(tls, OgActors.Messages.Sessions.JobOrderAudience.Dispatcher)),
             })
             .WithSingleton<AgentPresenceBridgeKey>("agent-presence-bridge", (system, registry, _) => AgentPresenceBridge.Props(
                 registry.Get<ComputerRegistry>(), registry.Get<JobDispatcherKey>(), DistributedPubSub.Get(system).Mediator, []),

@@ -68,7 +68,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         Command<JobFinished>(m =>
         {
             if (!FromItsComputer(m)) return;
-            Sender.Tell(new JobFinishedAck(_id, m.Computer));
+            Sender.Tell(Signed(new JobFinishedAck(_id, m.Computer), JobOrderAudience.Computer));
             if (Exists()) Finished(m);
         });
         Command<Verified>(v =>
@@ -115,6 +115,14 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
             .PipeTo(Self, success: agent => new Verified(report, from, agent), failure: _ => new Verified(report, from, null));
         return false;
     }
+
+    /// <summary>
+    /// An order for a computer, signed by this coordinator when og.tls is on (see <see cref="SessionSettings.Orders"/>): the
+    /// RunJob and CancelJob the session hands the dispatcher (which takes only signed ones, and signs them again as it sends
+    /// them), the JobFinishedAck it answers the computer with.
+    /// </summary>
+    private T Signed<T>(T order, JobOrderAudience audience = JobOrderAudience.Dispatcher) where T : IJobOrder =>
+        _settings.Orders is { } signer ? signer.Seal(order, audience: audience) : order;
 
     private void RefuseReport(IJobMessage report, IActorRef from, Address? agent) =>
         Context.GetLogger().Warning("Session {0}: refused {1} for {2} from {3}: {4}", _id, report.GetType().Name, report.Computer, from.Path,
@@ -178,7 +186,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
             var job = _state.Job(target.Computer)!;
             if (SessionState.IsEnded(job.Status) || _acknowledged.Contains(target.Computer) || _finishing.Contains(target.Computer)) continue;
             var spec = _settings.Uploads?.Attach(_id, target, _state.SpecFor(target), DateTimeOffset.UtcNow) ?? _state.SpecFor(target);
-            _dispatcher.Tell(new DispatchJob(new RunJob(_id, target.Computer, spec, _replyTo)));
+            _dispatcher.Tell(new DispatchJob(Signed(new RunJob(_id, target.Computer, spec, _replyTo))));
         }
     }
 
@@ -210,7 +218,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         if (!Exists()) return;
         if (_state!.Outcome is not null) { Sender.Tell(new Refused($"Session {_id} has already ended ({_state.Outcome.ToString()!.ToLowerInvariant()}).")); return; }
         var events = _state.Cancel(cmd.By, DateTimeOffset.UtcNow).Where(e => _finishing.Add(e.Computer)).ToList();
-        foreach (var e in events) _dispatcher.Tell(new CancelJob(_id, e.Computer));
+        foreach (var e in events) _dispatcher.Tell(Signed(new CancelJob(_id, e.Computer)));
         var replyTo = Sender;
         replyTo.Tell(new Accepted(_id));
         if (events.Count == 0) return; // every job is already finishing
@@ -295,7 +303,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         {
             Finished(new JobFinished(_id, job.Computer, JobOutcome.Failed, job.Path, job.Reason, job.Bytes, job.Duration, reason,
                 new RestoredContent("", 0, PartitionWritten: job.Status == JobStatus.Running && job.Bytes > 0)), "coordinator");
-            _dispatcher.Tell(new CancelJob(_id, job.Computer));
+            _dispatcher.Tell(Signed(new CancelJob(_id, job.Computer)));
         }
     }
 

@@ -35,13 +35,19 @@ public sealed class JobDispatcher : ReceiveActor
     private readonly Dictionary<string, AgentAvailable> _unconfirmed = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly IActorRef? _mediator;
+    private readonly OgActors.Hosting.Tls.JobOrderSigner? _signer;
+    private readonly OgActors.Hosting.Tls.JobOrderVerifier? _check;
 
-    public JobDispatcher(IActorRef? mediator)
+    /// <param name="signer">Signs each order as it goes to a computer (og.tls on; null: unsigned).</param>
+    /// <param name="check">Checks that a session signed the orders handed in (og.tls on; null: taken unchecked).</param>
+    public JobDispatcher(IActorRef? mediator, OgActors.Hosting.Tls.JobOrderSigner? signer = null, OgActors.Hosting.Tls.JobOrderVerifier? check = null)
     {
         _mediator = mediator;
-        Receive<DispatchJob>(m => Dispatch(m.Job));
+        _signer = signer;
+        _check = check;
+        Receive<DispatchJob>(m => { if (FromSession(m.Job)) Dispatch(m.Job); });
         Receive<ReleaseComputer>(Release);
-        Receive<CancelJob>(Cancel);
+        Receive<CancelJob>(m => { if (FromSession(m)) Cancel(m); });
         Receive<AgentAvailable>(Online);
         Receive<AgentGone>(Offline);
         Receive<ComputerRemovedFromClassroom>(Removed);
@@ -49,7 +55,8 @@ public sealed class JobDispatcher : ReceiveActor
         Receive<Akka.Cluster.Tools.PublishSubscribe.SubscribeAck>(_ => { });
     }
 
-    public static Props Props(IActorRef? mediator) => Akka.Actor.Props.Create(() => new JobDispatcher(mediator));
+    public static Props Props(IActorRef? mediator, OgActors.Hosting.Tls.JobOrderSigner? signer = null, OgActors.Hosting.Tls.JobOrderVerifier? check = null) =>
+        Akka.Actor.Props.Create(() => new JobDispatcher(mediator, signer, check));
 
     /// <summary>Its name as a cluster singleton (one dispatcher for every coordinator).</summary>
     public const string Name = "job-dispatcher";
@@ -62,6 +69,11 @@ public sealed class JobDispatcher : ReceiveActor
     /// </summary>
     protected override void PreStart()
     {
+        if (_signer is not null)
+            _log.Info("Job orders to computers are signed with '{0}', valid {1} each{2}", _signer.Subject, _signer.Lifetime,
+                _check is null ? "" : "; orders are taken only from sessions that signed them");
+        else
+            _log.Warning("Job orders to computers go UNSIGNED: og.tls.enabled is off (tests only; computers with TLS on refuse them)");
         if (_mediator is null)
         {
             Context.System.EventStream.Subscribe(Self, typeof(AgentAvailable));
@@ -72,6 +84,18 @@ public sealed class JobDispatcher : ReceiveActor
         _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Publish(JobKinds.DispatcherTopic, new JobDispatcherStarted(Self, DateTimeOffset.UtcNow)));
     }
 
+    /// <summary>
+    /// With og.tls on, a RunJob or CancelJob is taken only with a coordinator's valid signature (a session's): the dispatcher
+    /// signs what it sends, so it must not sign what anyone who reaches it asks — a lab PC holds a computer certificate the
+    /// transport lets in, and names whatever sender it likes. Anything else is logged and dropped, unanswered.
+    /// </summary>
+    private bool FromSession(IJobOrder order)
+    {
+        if (_check?.SealRefusal(order, DateTimeOffset.UtcNow) is not { } why) return true;
+        _log.Warning("Refused {0} of session {1} for {2} from {3}: {4}", order.GetType().Name, order.SessionId, order.Computer, Sender.Path, why);
+        return false;
+    }
+
     private void Dispatch(RunJob job)
     {
         var pc = job.Computer;
@@ -80,7 +104,7 @@ public sealed class JobDispatcher : ReceiveActor
             if (current.SessionId == job.SessionId)
             {
                 _running[pc] = job; // a resend (e.g. after a restart): the agent reports where it is
-                if (_agents.TryGetValue(pc, out var agent)) agent.Tell(job);
+                if (_agents.TryGetValue(pc, out var agent)) Order(agent, job);
                 else job.ReplyTo.Tell(new JobQueued(job.SessionId, pc, $"{pc} is offline", Offline: true));
                 return;
             }
@@ -123,8 +147,14 @@ public sealed class JobDispatcher : ReceiveActor
             return;
         }
         _running[job.Computer] = job;
-        agent.Tell(job);
+        Order(agent, job);
     }
+
+    /// <summary>
+    /// Sends an order to a computer's agent, signed now by this coordinator when og.tls is on: the signature is as fresh as
+    /// the sending (a job may have waited long in the queue), and a dispatcher that moved to another coordinator signs with that one's certificate.
+    /// </summary>
+    private void Order<T>(IActorRef agent, T order) where T : IJobOrder => agent.Tell(_signer is null ? order : _signer.Seal(order));
 
     /// <summary>"Restoring by multicast cannot run on pc01: its agent does not announce Restore/Multicast (…); it announces …".</summary>
     public static string Lacks(RunJob job, string kind, IReadOnlySet<string> announced)
@@ -161,7 +191,7 @@ public sealed class JobDispatcher : ReceiveActor
     {
         Remove(m.Computer, m.SessionId);
         if (_running.TryGetValue(m.Computer, out var job) && job.SessionId == m.SessionId && _agents.TryGetValue(m.Computer, out var agent))
-            agent.Tell(m);
+            Order(agent, m);
     }
 
     /// <summary>
@@ -205,7 +235,7 @@ public sealed class JobDispatcher : ReceiveActor
     {
         _agents[m.Computer] = m.Agent;
         if (m.JobKinds.Count > 0) _announced[m.Computer] = m.JobKinds.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (_running.TryGetValue(m.Computer, out var job)) m.Agent.Tell(job); // it came back: report where the job is
+        if (_running.TryGetValue(m.Computer, out var job)) Order(m.Agent, job); // it came back: report where the job is
         else TryStartNext(m.Computer);
     }
 

@@ -37,6 +37,21 @@ public sealed record SessionSettings
     public UploadCapabilityIssuer? Uploads { get; init; }
 
     /// <summary>
+    /// Signs the job orders for computers with this coordinator's server certificate (og.tls on): the session signs the
+    /// RunJob and CancelJob it hands the dispatcher and the JobFinishedAck it sends a computer; the dispatcher signs each
+    /// RunJob and CancelJob again as it sends it. Null = orders go unsigned: only for og.tls.enabled = off, where computers
+    /// obey them from a coordinator's address alone (the dispatcher logs that as a warning when it starts).
+    /// </summary>
+    public OgActors.Hosting.Tls.JobOrderSigner? Orders { get; init; }
+
+    /// <summary>
+    /// The dispatcher's check of the orders sessions hand it (og.tls on): a coordinator's valid signature, so the dispatcher
+    /// never signs what a process that merely reached it (a lab PC with the site's computer certificate) asks it to send.
+    /// Null = taken unchecked (og.tls off).
+    /// </summary>
+    public OgActors.Hosting.Tls.JobOrderVerifier? OrderCheck { get; init; }
+
+    /// <summary>
     /// The address of a computer's registered agent (null when it is not online), from the computer registry. With it, a session
     /// takes a job report for a computer only from that agent's node or from the coordinators' side (see
     /// <see cref="JobReportSenders"/>); null = no registry to ask (unit hosts): reports are taken from anyone.

@@ -21,6 +21,12 @@ public sealed class TlsSettings
         Check = check;
     }
 
+    /// <summary>How long after signing a job order may be obeyed (og.tls.job-orders.lifetime; coordinators sign with it).</summary>
+    public TimeSpan JobOrderLifetime { get; private init; } = JobOrderSigner.DefaultLifetime;
+
+    /// <summary>How far a computer's clock may be from its coordinators' (og.tls.job-orders.clock-skew; computers check with it).</summary>
+    public TimeSpan JobOrderClockSkew { get; private init; } = JobOrderVerifier.DefaultClockSkew;
+
     public bool Enabled { get; }
 
     /// <summary>This node's certificate with its private key (null when TLS is off).</summary>
@@ -71,7 +77,11 @@ public sealed class TlsSettings
             if (CertificateRoles.Of(certificate) is { } role && role != ownRole)
                 throw new SettingsException($"This node cannot use '{certificatePath}': it is a {role.Name()} certificate, but this node is a " +
                                             $"{ownRole.Name()} (og.tls.role); issue it one with 'ogctl pki issue --role {ownRole.Name()}'.");
-            return new TlsSettings(true, certificate, new PeerCertificateCheck(ca, accepted));
+            return new TlsSettings(true, certificate, new PeerCertificateCheck(ca, accepted))
+            {
+                JobOrderLifetime = JobOrderTimes.Read(config, "og.tls.job-orders.lifetime", JobOrderSigner.DefaultLifetime),
+                JobOrderClockSkew = JobOrderTimes.Read(config, "og.tls.job-orders.clock-skew", JobOrderVerifier.DefaultClockSkew),
+            };
         }
         catch (PkiException e)
         {

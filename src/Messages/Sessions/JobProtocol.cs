@@ -33,9 +33,32 @@ public interface IJobMessage : IOgMessage
     string Computer { get; }
 }
 
+/// <summary>
+/// A job order: what a coordinator tells a computer's job runner to do (<see cref="RunJob"/>, <see cref="CancelJob"/>,
+/// <see cref="JobFinishedAck"/>). With TLS on, the coordinator that sends one signs it (<see cref="Seal"/>) and the computer
+/// obeys only a valid signature of a server certificate of the site; null = unsigned (og.tls.enabled = off only).
+/// </summary>
+public interface IJobOrder : IJobMessage
+{
+    JobOrderSeal? Seal { get; }
+}
+
+/// <summary>Who a signed job order is for: a computer (it obeys it), or the job dispatcher (it sends it on, signed again).</summary>
+public enum JobOrderAudience { Computer, Dispatcher }
+
+/// <summary>
+/// A coordinator's signature on a job order: who it is for, its certificate (DER, base64), when it was signed and until when
+/// it may be obeyed, a random nonce (a computer obeys each order once), and the signature (base64) with the certificate's key
+/// over the canonical payload (audience, order type, session, computer, the SHA-256 of a RunJob's spec, the times, the nonce;
+/// see JobOrderPayload).
+/// </summary>
+[Manifest("job.order-seal")]
+public sealed record JobOrderSeal(
+    JobOrderAudience Audience, string Certificate, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string Nonce, string Signature) : IOgMessage;
+
 /// <summary>Session → agent: run this job (or, if you already have it, report where it is).</summary>
 [Manifest("job.run")]
-public sealed record RunJob(string SessionId, string Computer, JobSpec Spec, IActorRef ReplyTo) : IJobMessage;
+public sealed record RunJob(string SessionId, string Computer, JobSpec Spec, IActorRef ReplyTo, JobOrderSeal? Seal = null) : IJobOrder;
 
 /// <summary>Agent → session: the job is known and will run (or is running).</summary>
 [Manifest("job.accepted")]
@@ -76,7 +99,7 @@ public sealed record RestoredContent(string FullSum, int Revision, bool Partitio
 
 /// <summary>Session → agent: the outcome is persisted; stop resending it.</summary>
 [Manifest("job.finished-ack")]
-public sealed record JobFinishedAck(string SessionId, string Computer) : IJobMessage;
+public sealed record JobFinishedAck(string SessionId, string Computer, JobOrderSeal? Seal = null) : IJobOrder;
 
 /// <summary>Session → dispatcher: route this job to its computer when the computer is free and online.</summary>
 [Manifest("job.dispatch")]
@@ -87,7 +110,7 @@ public sealed record DispatchJob(RunJob Job) : IOgMessage;
 /// killed, a partial cache copy stays for a later resume). The agent answers JobFinished with outcome Cancelled.
 /// </summary>
 [Manifest("job.cancel")]
-public sealed record CancelJob(string SessionId, string Computer) : IJobMessage;
+public sealed record CancelJob(string SessionId, string Computer, JobOrderSeal? Seal = null) : IJobOrder;
 
 /// <summary>Session → dispatcher: the computer's job in this session is over; the computer is free.</summary>
 [Manifest("job.release")]
