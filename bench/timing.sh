@@ -1,10 +1,11 @@
 # Shared by the bench/*-vs-*.sh scripts (sourced; they set $work first).
 # timed NAME COMMAND...: flushes earlier writes, then appends "wall cpu" to $work/NAME.times, and the runner's
-# in-process seconds (its "seconds=…" line) to $work/NAME.inproc.
+# in-process seconds (its "seconds=…" line) to $work/NAME.inproc. Returns the command's exit status.
 timed() {
-  local name="$1"; shift
+  local name="$1" rc=0; shift
   sync
-  /usr/bin/time -f "%e %U %S" -o "$work/time.out" "$@" > "$work/run.out"
+  /usr/bin/time -f "%e %U %S" -o "$work/time.out" "$@" > "$work/run.out" || rc=$?
+  [ "$rc" -eq 0 ] || return "$rc"
   awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$work/time.out" >> "$work/$name.times"
   sed -n 's/^seconds=\([0-9.]*\).*/\1/p' "$work/run.out" >> "$work/$name.inproc"
 }
