@@ -149,7 +149,7 @@ public sealed class JobOrderAttackTests : IAsyncLifetime
 
         string[] DispatcherRefusals() => [.. coordinatorLog.Lines.Where(l => l.StartsWith("Refused ") &&
             (l.Contains("evil-dispatch") || l.Contains("evil-replayed") || l.Contains($"of session {id} for pc02")))];
-        await Eventually.Within(TimeSpan.FromSeconds(20), () => Task.FromResult(DispatcherRefusals().Length >= 4), $"the dispatcher {dispatcher} logs a refusal for each of the 4 orders; it logged: {string.Join("\n", coordinatorLog.Lines)}");
+        await Eventually.Within(TimeSpan.FromSeconds(20), () => Task.FromResult(DispatcherRefusals().Length >= 4), () => $"the dispatcher {dispatcher} logs a refusal for each of the 4 orders; it logged: {string.Join("\n", coordinatorLog.Lines)}");
         var atDispatcher = DispatcherRefusals();
         atDispatcher.Should().HaveCount(4, string.Join("\n", atDispatcher));
         atDispatcher.Should().ContainSingle(l => l.StartsWith("Refused RunJob of session evil-dispatch for pc03") && l.EndsWith("it is not signed, and with og.tls on only job orders a coordinator signed are obeyed"));
