@@ -54,9 +54,16 @@ public sealed class AuditLog(ActorSystem system, string readJournalPluginId)
     /// <summary>The tag that selects the rows, or null for the whole timeline.</summary>
     private static string? Driver(AuditFilter filter) => filter.Tags.FirstOrDefault();
 
+    /// <summary>
+    /// The entries of <paramref name="envelopes"/> that match. Handed over in groups across an asynchronous boundary, so the
+    /// lines are described on one thread while the journal's next rows are read and deserialized on another.
+    /// </summary>
     private static Source<AuditEntry, NotUsed> Entries(Source<EventEnvelope, NotUsed> envelopes, AuditFilter filter) =>
         envelopes
-            .Where(e => e.Event is IAuditedEvent)
-            .Select(e => AuditDescriber.Describe(e.Offset is Sequence s ? s.Value : 0, (IAuditedEvent)e.Event))
-            .Where(filter.Matches);
+            .GroupedWithin(1000, TimeSpan.FromMilliseconds(10))
+            .Async()
+            .SelectMany(group => group
+                .Where(e => e.Event is IAuditedEvent)
+                .Select(e => AuditDescriber.Describe(e.Offset is Sequence s ? s.Value : 0, (IAuditedEvent)e.Event))
+                .Where(filter.Matches));
 }
