@@ -12,6 +12,7 @@ public static class Program
     {
         if (LibraryRunner.Handles(args)) return LibraryRunner.Run(args);
         if (TlsCostRunner.Handles(args)) return TlsCostRunner.Run(args);
+        if (Journal.JournalThroughputRunner.Handles(args)) return Journal.JournalThroughputRunner.Run(args);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

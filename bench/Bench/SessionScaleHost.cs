@@ -9,7 +9,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OgActors.Bench.Journal;
 using OgActors.Coordinator.Domain;
+using OgActors.Coordinator.Persistence;
 using OgActors.Coordinator.Sessions;
 using OgActors.Hosting.Serialization;
 using OgActors.Messages.Sessions;
@@ -17,17 +19,19 @@ using OgActors.Messages.Sessions;
 namespace OgActors.Bench;
 
 /// <summary>
-/// A coordinator for the session benchmarks: single-node cluster on 127.0.0.1:0, the real SQLite journal (WAL) in a temp
-/// file, our serializer, the domain with unicast restore available; plus simulated computers (one actor each).
+/// A coordinator for the session and journal benchmarks: single-node cluster on 127.0.0.1:0, the real journal (a SQLite
+/// file in WAL mode, or a PostgreSQL schema: <see cref="BenchJournal"/>) configured as the coordinator configures it
+/// (<see cref="PersistenceSetup.WithOgPersistence"/> with the audit tagger), our serializer, the domain with unicast
+/// restore available; plus simulated computers (one actor each).
 /// </summary>
 public sealed class SessionScaleHost : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly string _file;
+    private readonly BenchJournal? _owned;
 
-    private SessionScaleHost(IHost host, string file)
+    private SessionScaleHost(IHost host, BenchJournal? owned)
     {
-        _host = host; _file = file;
+        _host = host; _owned = owned;
         System = host.Services.GetRequiredService<ActorSystem>();
         Domain = host.Services.GetRequiredService<CoordinatorDomain>();
     }
@@ -38,10 +42,11 @@ public sealed class SessionScaleHost : IAsyncDisposable
     /// <summary>Signalled by the simulated computers as each receives its job (reset it before a session).</summary>
     public CountdownEvent JobsReceived { get; } = new(0);
 
-    public static async Task<SessionScaleHost> StartAsync(string? file = null)
+    /// <param name="journal">The journal to run on; null: a fresh SQLite file, removed when the host is disposed.</param>
+    public static async Task<SessionScaleHost> StartAsync(BenchJournal? journal = null)
     {
-        file ??= Path.Combine(Path.GetTempPath(), $"og-session-bench-{Guid.NewGuid():N}.db");
-        using (var c = new SqliteConnection($"Data Source={file}")) { c.Open(); using var p = c.CreateCommand(); p.CommandText = "PRAGMA journal_mode=WAL;"; p.ExecuteScalar(); }
+        var owned = journal is null ? BenchJournal.Sqlite() : null;
+        var settings = (journal ?? owned)!.Settings;
         var builder = Host.CreateDefaultBuilder();
         builder.ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureServices(services =>
@@ -52,8 +57,7 @@ public sealed class SessionScaleHost : IAsyncDisposable
                 .WithOgSerialization()
                 .WithRemoting("127.0.0.1", 0)
                 .WithClustering(new ClusterOptions { Roles = [CoordinatorDomainSetup.Role] })
-                .WithSqlPersistence($"Data Source={file}", LinqToDB.ProviderName.SQLiteMS, PersistenceMode.Both,
-                    journalBuilder: CoordinatorDomainSetup.AddAuditTagging, autoInitialize: true)
+                .WithOgPersistence(settings, CoordinatorDomainSetup.AddAuditTagging)
                 .AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress))
                 .AddCoordinatorDomain(new SessionSettings
                 {
@@ -65,7 +69,7 @@ public sealed class SessionScaleHost : IAsyncDisposable
         var up = new TaskCompletionSource();
         Cluster.Get(host.Services.GetRequiredService<ActorSystem>()).RegisterOnMemberUp(() => up.TrySetResult());
         await up.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        return new SessionScaleHost(host, file);
+        return new SessionScaleHost(host, owned);
     }
 
     /// <summary>Starts one simulated computer agent per name and announces it to the job dispatcher.</summary>
@@ -82,8 +86,7 @@ public sealed class SessionScaleHost : IAsyncDisposable
     {
         await _host.StopAsync(TimeSpan.FromSeconds(20));
         _host.Dispose();
-        SqliteConnection.ClearAllPools();
-        foreach (var f in new[] { _file, _file + "-wal", _file + "-shm" }) File.Delete(f);
+        _owned?.Dispose();
     }
 
     /// <summary>A computer that accepts a job, reports progress and succeeds at once (no transfer: this measures the coordinator).</summary>

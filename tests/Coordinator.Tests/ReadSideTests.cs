@@ -91,6 +91,72 @@ public sealed class ReadSideTests
         Console.WriteLine($"read side: {count} sessions, first listing (reads the journal) {first.TotalMilliseconds:0} ms, next {second.TotalMilliseconds:0} ms");
     }
 
+    [Theory]
+    [MemberData(nameof(Stores.Both), MemberType = typeof(Stores))]
+    public async Task A_starting_read_side_loads_its_snapshot_and_reads_only_the_journal_written_after_it(string kind)
+    {
+        using var store = JournalStore.Create(kind);
+        await using var host = await DomainHost.StartAsync(store, serializeMessages: false);
+        var batch = (int from, int count) => Enumerable.Range(from, count).Select(i => (Id: $"snap-{i:0000}", At: T0.AddSeconds(i))).ToList();
+        // a session whose name ends in 0 is still running (pc01 done, pc02 started); the others have ended
+        var sessions = (List<(string Id, DateTimeOffset At)> ids) => ids.Select(s => s.Id.EndsWith('0')
+            ? (s.Id, History.Session(s.Id, s.At, ["pc01", "pc02"], [JobOutcome.Succeeded], finished: false))
+            : (s.Id, History.Session(s.Id, s.At, ["pc01", "pc02"], [JobOutcome.Succeeded, JobOutcome.Succeeded], finished: true)));
+        await History.WriteAsync(host, sessions(batch(0, 300)));
+
+        // a read side that stores its model after every catch-up
+        var first = host.System.ActorOf(ReadSideActor.Props(CoordinatorDomainSetup.ReadJournalPluginId, new ReadSideSettings(SnapshotEvery: 1)), "read-side-first");
+        var before = await first.Ask<SessionSummaries>(new ListSessionSummaries(), TimeSpan.FromSeconds(60));
+        before.Sessions.Should().HaveCount(300);
+        var snapshot = await StoredSnapshotAsync(host, before.Offset);
+        snapshot.Open.Should().HaveCount(30, "the sessions whose name ends in 0 are still running");
+        snapshot.Ended.Should().HaveCount(270);
+        await first.GracefulStop(TimeSpan.FromSeconds(10));
+
+        // the journal goes on; then everything the snapshot covers is removed from it
+        await History.WriteAsync(host, sessions(batch(300, 20)));
+        store.Execute($"DELETE FROM tags WHERE ordering_id <= {before.Offset}");
+        store.Execute($"DELETE FROM journal WHERE ordering <= {before.Offset}").Should().BeGreaterThan(1_000);
+
+        // a new read side: the first 300 sessions can only come from the snapshot, the 20 after it from the journal
+        var second = host.System.ActorOf(ReadSideActor.Props(CoordinatorDomainSetup.ReadJournalPluginId, new ReadSideSettings(SnapshotEvery: 1)), "read-side-second");
+        var after = await second.Ask<SessionSummaries>(new ListSessionSummaries(), TimeSpan.FromSeconds(60));
+        after.Sessions.Select(s => s.SessionId).Should().Equal(batch(0, 320).OrderByDescending(s => s.At).Select(s => s.Id));
+        after.Sessions.Where(s => s.Outcome is null).Should().HaveCount(32).And.OnlyContain(s => s.SessionId.EndsWith('0') && s.Running == 1);
+        after.Offset.Should().BeGreaterThan(before.Offset);
+
+        // a snapshot of another layout is not used: the model is read from what is left of the journal
+        await second.GracefulStop(TimeSpan.FromSeconds(10));
+        var layout = await StoredSnapshotAsync(host, after.Offset);
+        var snapshots = Akka.Persistence.Persistence.Instance.Apply(host.System).SnapshotStoreFor(null);
+        var probe = host.Kit.CreateTestProbe();
+        snapshots.Tell(new SaveSnapshot(new SnapshotMetadata(ReadSideActor.SnapshotId, after.Offset + 1, DateTime.UtcNow),
+            layout with { Format = ReadModel.SnapshotFormat + 1, Offset = after.Offset + 1 }), probe.Ref);
+        await probe.ExpectMsgAsync<SaveSnapshotSuccess>(TimeSpan.FromSeconds(30));
+        var third = host.System.ActorOf(ReadSideActor.Props(CoordinatorDomainSetup.ReadJournalPluginId), "read-side-third");
+        (await third.Ask<SessionSummaries>(new ListSessionSummaries(), TimeSpan.FromSeconds(60))).Sessions.Select(s => s.SessionId)
+            .Should().BeEquivalentTo(batch(300, 20).Select(s => s.Id), "only the journal after the deleted rows is left");
+    }
+
+    /// <summary>Waits until the read side's latest stored snapshot has reached <paramref name="offset"/>.</summary>
+    private static async Task<ReadModelSnapshot> StoredSnapshotAsync(DomainHost host, long offset)
+    {
+        var snapshots = Akka.Persistence.Persistence.Instance.Apply(host.System).SnapshotStoreFor(null);
+        var probe = host.Kit.CreateTestProbe();
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            snapshots.Tell(new LoadSnapshot(ReadSideActor.SnapshotId, SnapshotSelectionCriteria.Latest, long.MaxValue), probe.Ref);
+            var loaded = await probe.ExpectMsgAsync<LoadSnapshotResult>(TimeSpan.FromSeconds(30));
+            if (loaded.Snapshot?.Snapshot is ReadModelSnapshot s && s.Offset >= offset)
+            {
+                loaded.Snapshot.Metadata.SequenceNr.Should().Be(s.Offset, "a snapshot is stored under the offset it has read to");
+                return s;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No snapshot of the read side at offset {offset} was stored.");
+    }
+
     /// <summary>Historical sessions written straight into the journal, tagged as the coordinator tags them.</summary>
     private static class History
     {

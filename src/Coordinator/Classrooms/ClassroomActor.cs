@@ -76,8 +76,17 @@ public sealed class ClassroomActor : ReceivePersistentActor
     private void RecordPartition(ClassroomView room, RecordPartitionImage cmd)
     {
         if (Find(room, cmd.Computer) is not { } computer) { Sender.Tell(NoComputer(room, cmd.Computer)); return; }
-        Save(new PartitionImageRecorded(room.Name, computer.Name, cmd.Partition, cmd.Image, cmd.Revision, cmd.SessionId,
-            cmd.By, Now, cmd.Damage), computer.Name);
+        // Without stashing the next commands: a session over a whole classroom records every computer at about the same
+        // time, and these records go to the journal in one write instead of one round trip each. Safe, because a record
+        // decides on nothing a record changes (only that the computer is in the classroom; adding and removing computers
+        // still wait for their own write, after the records before them).
+        var replyTo = Sender;
+        PersistAsync(new PartitionImageRecorded(room.Name, computer.Name, cmd.Partition, cmd.Image, cmd.Revision, cmd.SessionId,
+            cmd.By, Now, cmd.Damage), e =>
+        {
+            _room = ClassroomState.Apply(_room, e);
+            replyTo.Tell(new Accepted(e.Computer));
+        });
     }
 
     private void WhenDefined(Action<ClassroomView> handle)

@@ -1,6 +1,8 @@
 using Akka.Hosting;
 using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql.Config;
 using Akka.Persistence.Sql.Hosting;
+using LinqToDB;
 using Microsoft.Data.Sqlite;
 using OgActors.Hosting.Configuration;
 
@@ -17,6 +19,14 @@ public static class PersistenceSetup
         Action<AkkaPersistenceJournalBuilder>? journal = null)
     {
         if (settings.Provider == JournalProvider.Sqlite) PrepareSqliteFile(settings);
+        builder.AddHocon(JournalTuning.Hocon(settings.Provider), HoconAddMode.Prepend);
+        // The same connection, with the query side's tag aggregation fixed (TagAggregateRewrite); the HOCON keeps the provider
+        // name and connection string, which the plugin also uses (e.g. for the indexes it creates with the tables).
+        var options = new DataOptions().UseConnectionString(settings.ProviderName, settings.ConnectionString).UseInterceptor(TagAggregateRewrite.Instance);
+        var setup = builder.Setups.OfType<MultiDataOptionsSetup>().FirstOrDefault();
+        if (setup is null) builder.AddSetup(setup = new MultiDataOptionsSetup());
+        foreach (var plugin in new[] { "akka.persistence.journal.sql", "akka.persistence.query.journal.sql", "akka.persistence.snapshot-store.sql" })
+            setup.AddDataOptions(plugin, options);
         return builder.WithSqlPersistence(
             connectionString: settings.ConnectionString,
             providerName: settings.ProviderName,

@@ -15,6 +15,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Domain;
+using OgActors.Coordinator.Persistence;
 using OgActors.Coordinator.Repositories;
 using OgActors.Coordinator.Sessions;
 using OgActors.Hosting.Serialization;
@@ -23,7 +24,8 @@ namespace OgActors.Coordinator.Tests.Support;
 
 /// <summary>
 /// A real coordinator node for tests: a single-node cluster on 127.0.0.1:0 (role coordinator), the real
-/// Akka.Persistence.Sql journal on the given store, our serializer with serialize-messages = on, the domain, and the
+/// Akka.Persistence.Sql journal on the given store as the coordinator configures it (its tuning and tag-query rewrite
+/// included), our serializer with serialize-messages = on, the domain, and the
 /// computer and repository registries every coordinator runs (the planner checks commands against them: tests announce
 /// the repositories and report the inventories they rely on, see <see cref="Scenario"/>).
 /// Stop it and start another on the same store to test recovery.
@@ -78,8 +80,7 @@ public sealed class DomainHost : IAsyncDisposable
                 akka.WithOgSerialization()
                     .WithRemoting("127.0.0.1", 0)
                     .WithClustering(new ClusterOptions { Roles = [CoordinatorDomainSetup.Role] })
-                    .WithSqlPersistence(store.ConnectionString, store.ProviderName, PersistenceMode.Both, store.Schema,
-                        journalBuilder: CoordinatorDomainSetup.AddAuditTagging, autoInitialize: true)
+                    .WithOgPersistence(store.Settings, CoordinatorDomainSetup.AddAuditTagging)
                     .AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress))
                     .WithSingleton<ComputerRegistry>(ComputerRegistryActor.Name, ComputerRegistryActor.Props(),
                         new ClusterSingletonOptions { Role = CoordinatorDomainSetup.Role }, createProxyToo: true)

@@ -19,6 +19,21 @@ public sealed class JournalStore : IDisposable
     public string ProviderName { get; }
     public string? Schema => _schema;
 
+    /// <summary>The store as the coordinator configures its journal (<see cref="OgActors.Coordinator.Persistence.PersistenceSetup.WithOgPersistence"/>).</summary>
+    public OgActors.Coordinator.Persistence.JournalSettings Settings => _file is not null
+        ? new(OgActors.Coordinator.Persistence.JournalProvider.Sqlite, ConnectionString, ProviderName, null, _file, Wal: true)
+        : new(OgActors.Coordinator.Persistence.JournalProvider.PostgreSql, ConnectionString, ProviderName, _schema, null, Wal: false);
+
+    /// <summary>Runs one SQL statement on the store (its tables unqualified: the schema is the search path's first).</summary>
+    public int Execute(string sql)
+    {
+        using var connection = _file is not null ? (System.Data.Common.DbConnection)new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = _schema is null ? sql : $"SET search_path TO {_schema}; {sql}";
+        return command.ExecuteNonQuery();
+    }
+
     // The last line: scripts/postgres.sh may print "Cluster is already running." before the connection string.
     public static string? PostgresConnectionString =>
         Environment.GetEnvironmentVariable("OG_TEST_POSTGRES")?.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim();

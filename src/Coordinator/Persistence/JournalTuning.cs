@@ -1,0 +1,37 @@
+namespace OgActors.Coordinator.Persistence;
+
+/// <summary>
+/// How the coordinator tunes Akka.Persistence.Sql (1.5.73) for its journal, where every domain event is tagged
+/// (<c>audit</c> plus what it concerns). Measured by bench/journal-throughput.sh.
+/// </summary>
+public static class JournalTuning
+{
+    public static string Hocon(JournalProvider provider) => provider == JournalProvider.Sqlite ? Common + Sqlite : Common;
+
+    private const string Common = """
+        akka.persistence.journal.sql {
+          # Tagged events are otherwise inserted one row per round trip (InsertWithInt64Identity, to learn each ordering for
+          # its tag rows); the AsQueryable path inserts a whole batch in one INSERT … RETURNING and its tags in one more.
+          tagtable-asqueryable-insert-mode = inline
+          # Rows per write transaction: a session over 1,000 computers persists its job events in bursts.
+          batch-size = 1000
+        }
+
+        """;
+
+    /// <summary>
+    /// SQLite: reads in deferred transactions (<c>BEGIN</c>, a WAL snapshot) instead of Microsoft.Data.Sqlite's default
+    /// <c>BEGIN IMMEDIATE</c>, which takes the database's write lock for every replay, tag query and journal-sequence poll,
+    /// so readers and the writer queued behind each other (busy-waiting in Thread.Sleep). <c>read-uncommitted</c> is what
+    /// makes Microsoft.Data.Sqlite begin a deferred transaction; without shared cache it reads committed data only. And one
+    /// writer: SQLite has one write lock, several writers only wait for each other.
+    /// </summary>
+    private const string Sqlite = """
+        akka.persistence.journal.sql {
+          read-isolation-level = read-uncommitted
+          parallelism = 1
+        }
+        akka.persistence.query.journal.sql.read-isolation-level = read-uncommitted
+        akka.persistence.snapshot-store.sql.read-isolation-level = read-uncommitted
+        """;
+}
