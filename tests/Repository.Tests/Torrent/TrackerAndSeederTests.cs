@@ -97,9 +97,10 @@ public sealed class TrackerAndSeederTests : RepositoryTestBase
         // A real aria2c downloads the image and keeps seeding it: the tracker lists it, it says it has every piece.
         var download = Directory.CreateDirectory(Path.Combine(Scratch, "peer")).FullName;
         var peer = await Aria2Process.StartAsync(new Aria2Options(), Web);
+        var gid = "";
         try
         {
-            var gid = await peer.Rpc.AddTorrentAsync(File.ReadAllBytes(image + ".torrent"), new Dictionary<string, string> { ["dir"] = download, ["seed-time"] = "600" });
+            gid = await peer.Rpc.AddTorrentAsync(File.ReadAllBytes(image + ".torrent"), new Dictionary<string, string> { ["dir"] = download, ["seed-time"] = "600" });
             await UntilAsync(() => peer.Rpc.TellStatusAsync(gid), s => s.Seeder, TimeSpan.FromSeconds(60));
             // (The peer's bitfield can be complete a moment before its "completed" announce reaches the tracker: both are awaited.)
             var both = await UntilAsync(() => ViewAsync(torrentActor, null),
@@ -111,9 +112,13 @@ public sealed class TrackerAndSeederTests : RepositoryTestBase
             swarm.Completed.Should().Be(1, "the peer told the tracker it completed the download");
             (await ViewAsync(torrentActor, "nosuch")).Images.Should().BeEmpty("only tracked images are shown");
         }
-        finally { peer.Dispose(); }
+        finally
+        {
+            // The peer stops its download the graceful way (aria2 tells the tracker, and says so once done), then ends.
+            try { await peer.Rpc.RemoveAsync(gid); } finally { peer.Dispose(); }
+        }
 
-        // The peer stops (aria2 tells the tracker): the view no longer lists it.
+        // The peer stopped (aria2 told the tracker): the view no longer lists it.
         var after = await UntilAsync(() => ViewAsync(torrentActor, "linux"),
             v => v.Images.Single().Peers.Count == 1);
         after.Images.Single().Peers.Single().IsRepository.Should().BeTrue();
@@ -169,6 +174,10 @@ public sealed class TrackerAndSeederTests : RepositoryTestBase
             catch (Exception e) when (e is HttpRequestException or Aria2Exception or AskTimeoutException or TaskCanceledException) { last = e; }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"Not reached in time; last value {value}, last error {last?.Message}");
+        var shown = value is TrackerView view
+            ? string.Join("; ", view.Images.Select(i => $"{i.CanonicalName}: {i.Seeders} seeder(s), {i.Downloaders} downloading, {i.Completed} completed, peers "
+                + string.Join(", ", i.Peers.Select(p => $"{p.Ip}:{p.Port}{(p.IsRepository ? " (repository)" : "")} {(p.Seeder ? "seeder" : $"{p.Progress:P0}")} {p.Problem}"))))
+            : value?.ToString();
+        throw new TimeoutException($"Not reached in time; last value {shown}, last error {last?.Message}");
     }
 }
