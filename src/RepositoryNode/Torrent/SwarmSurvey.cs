@@ -32,14 +32,14 @@ public static class SwarmSurvey
         CancellationToken cancellationToken)
     {
         var torrent = TorrentMetainfo.Parse(await File.ReadAllBytesAsync(tracked.TorrentPath, cancellationToken));
-        var counts = await TrackerClient.ScrapeAsync(http, settings.AnnounceUrl, tracked.InfoHash, cancellationToken);
+        var counts = await AgainOnceAsync(() => TrackerClient.ScrapeAsync(http, settings.AnnounceUrl, tracked.InfoHash, cancellationToken), cancellationToken);
         var peers = new List<SwarmPeer>();
         var seeding = seeder.ListenPort > 0 && seeder.Images.TryGetValue(tracked.InfoHash, out var seeded) && seeded.Status.Seeder;
         if (seeding)
         {
             var own = new IPEndPoint(IPAddress.Parse(settings.TrackerAddress), seeder.ListenPort);
-            var reply = await TrackerClient.AnnounceAsync(http, settings.AnnounceUrl, tracked.InfoHash, "-OG0100-trackerview", seeder.ListenPort, 0,
-                cancellationToken: cancellationToken);
+            var reply = await AgainOnceAsync(() => TrackerClient.AnnounceAsync(http, settings.AnnounceUrl, tracked.InfoHash, "-OG0100-trackerview", seeder.ListenPort, 0,
+                cancellationToken: cancellationToken), cancellationToken);
             peers.Add(new SwarmPeer(own.Address.ToString(), own.Port, IsRepository: true, Seeder: true, Progress: 1, Problem: ""));
             var asked = await Task.WhenAll(reply.Peers.Where(p => !p.Equals(own))
                 .Select(p => PeerProbe.AskAsync(p, tracked.InfoHash, torrent.PieceCount, PeerTimeout, cancellationToken)));
@@ -48,5 +48,16 @@ public static class SwarmSurvey
         return new Swarm(tracked.Key.Name, tracked.Key.Folder, tracked.InfoHash, torrent.Length, torrent.PieceCount,
             counts?.Complete ?? 0, counts?.Incomplete ?? 0, counts?.Downloaded ?? 0,
             [.. peers.OrderByDescending(p => p.IsRepository).ThenBy(p => p.Ip, StringComparer.Ordinal).ThenBy(p => p.Port)]);
+    }
+
+    /// <summary>A request to the tracker, asked once more after a moment when the connection failed (a busy tracker may reset one).</summary>
+    private static async Task<T> AgainOnceAsync<T>(Func<Task<T>> ask, CancellationToken cancellationToken)
+    {
+        try { return await ask(); }
+        catch (HttpRequestException)
+        {
+            await Task.Delay(200, cancellationToken);
+            return await ask();
+        }
     }
 }

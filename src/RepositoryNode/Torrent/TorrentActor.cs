@@ -51,7 +51,9 @@ public sealed class TorrentActor : ReceiveActor, IWithTimers
                 $"The tracker view of repository {settings.Repository} could not be taken: {(e.GetBaseException() is var b && b.Message.Length > 0 ? b.Message.TrimEnd('.') : b.GetType().Name)}."));
     }
 
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    /// <summary>For the tracker view's scrape and announce: one connection per request (opentracker closes its connections,
+    /// and a pooled one it already reset failed the whole view with "Connection reset by peer").</summary>
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5), DefaultRequestHeaders = { ConnectionClose = true } };
 
     public static Props Props(TorrentNodeSettings settings, CatalogView view) => Akka.Actor.Props.Create(() => new TorrentActor(settings, view));
 
