@@ -6,7 +6,7 @@
 #                                             the same with several coordinators on one PostgreSQL journal
 #   ./run.sh lab --virtual [--computers N] [--link-mbit M] [--repo-link-mbit R] [--data DIR]
 #                                             the virtual classroom (network namespaces; needs root and iproute2)
-#   ./run.sh journey [--virtual] [--computers N] [--protocol unicast|multicast|master] [--link-mbit M]
+#   ./run.sh journey [--virtual] [--computers N] [--protocol unicast|multicast|master|torrent] [--p2p-mode peer|leecher] [--link-mbit M]
 #                                             the main job, on the loopback lab or on a virtual classroom
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'status=130; exit 130' INT TERM
 
-echo "== The deploy journey: capture on pc01, incorporate in repo1, deploy by unicast to the other computers"
+echo "== The deploy journey: capture on pc01, incorporate in repo1, deploy to the other computers"
 dotnet "$lab_dll" journey --data "$data" "$@" &
 journey_pid=$!
 wait "$journey_pid" || status=$?

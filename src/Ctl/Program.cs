@@ -19,6 +19,7 @@ namespace OgActors.Ctl
             ClusterCommands.Create,
             ComputerCommands.Create,
             RepoCommands.Create,
+            TrackerCommands.Create,
             ImageCommands.Create,
             ProfileCommands.Create,
             ClassroomCommands.Create,

@@ -10,7 +10,8 @@ namespace OgActors.EndToEnd.Tests;
 /// <summary>
 /// P2P on the virtual classroom with the real processes: og-lab's namespaces, one og-client per computer each with its own
 /// aria2c, the repository's opentracker and aria2c seeder. Six computers deploy by torrent in peer mode (they share what they
-/// have), then update their emptied caches in leecher mode (they do not): the repository's link counters tell the difference.
+/// have) and keep seeding for the seed time, as `ogctl tracker show` shows, then update their emptied caches in leecher mode
+/// (they do not share): the repository's link counters tell the difference.
 /// </summary>
 [Collection("virtual-lab")]
 public sealed class TorrentDeployTests : IDisposable
@@ -22,7 +23,7 @@ public sealed class TorrentDeployTests : IDisposable
     private readonly string _lab = RealProcess.Binary("OgActors.Lab", "og-lab");
 
     [Fact]
-    public async Task Six_computers_deploy_by_torrent_peers_share_so_the_repository_sends_the_image_about_once_leechers_each_take_their_own()
+    public async Task Six_computers_deploy_by_torrent_peers_share_and_seed_for_the_seed_time_leechers_each_take_their_own()
     {
         var (model, files) = await ModelAsync();
         // The repository's link is the bottleneck (as in a classroom); the computers' links are faster than it.
@@ -31,14 +32,14 @@ public sealed class TorrentDeployTests : IDisposable
         {
             var manifest = await VirtualLabProbe.ManifestAsync(lab, _data);
             using var api = new OperatorApi(manifest.ApiUrl, manifest.ApiToken);
-            var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token;
+            var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10)).Token;
             var image = await DefineAsync(api, manifest, model, cancel);
             var imageBytes = new FileInfo(model).Length;
             var server = manifest.Network!.ServerNamespace;
 
             // Peer mode.
             var before = TxBytes(server);
-            var peer = await RunAsync(api, new { kind = "DeployImage", classrooms = new[] { "aula1" }, image = Image, partition = 1, method = "Torrent", p2PMode = "Peer", seedSeconds = 2 }, cancel);
+            var peer = await RunAsync(api, new { kind = "DeployImage", classrooms = new[] { "aula1" }, image = Image, partition = 1, method = "Torrent", p2PMode = "Peer", seedSeconds = SeedSeconds }, cancel);
             var peerSent = TxBytes(server) - before;
             var detail = Detail(peer);
             peer.Jobs.Should().HaveCount(Computers).And.OnlyContain(j => j.Status == JobStatus.Succeeded, detail);
@@ -53,8 +54,11 @@ public sealed class TorrentDeployTests : IDisposable
             ((double)peerSent).Should().BeLessThanOrEqualTo(2.0 * imageBytes,
                 $"peers share the pieces: the repository sent {peerSent} bytes for a {imageBytes}-byte image to {Computers} computers\n{detail}");
 
+            // Seed time: after its job ends each computer shows as a seeder in `ogctl tracker show` (the tracker's swarm, each peer
+            // asked for its pieces, joined with the computer registry) until its seed time is over, then no longer.
+            await SeedTimeHoldsAsync(peer, manifest, cancel);
+
             // Leecher mode, caches emptied (and the seed time over): every computer takes the whole image from the repository.
-            await Task.Delay(TimeSpan.FromSeconds(3), cancel);
             foreach (var pc in manifest.Computers.Select(c => c.Name))
                 foreach (var f in Directory.GetFiles(Path.Combine(_data, "computers", pc, "cache"), Image + ".img*")) File.Delete(f);
             before = TxBytes(server);
@@ -77,6 +81,42 @@ public sealed class TorrentDeployTests : IDisposable
         {
             if (!lab.HasExited) await lab.StopAsync(TimeSpan.FromSeconds(90));
         }
+    }
+
+    private const int SeedSeconds = 40;
+
+    private async Task SeedTimeHoldsAsync(SessionView session, LabManifest manifest, CancellationToken cancel)
+    {
+        var ctl = new LabDriver(_data);
+        var ended = session.Jobs.ToDictionary(j => j.Computer, j => j.FinishedAt ?? throw new InvalidOperationException($"{j.Computer}'s job has no end time."));
+        var deadline = ended.Values.Max() + TimeSpan.FromSeconds(SeedSeconds);
+        var seenSeeding = new HashSet<string>();
+        while (true)
+        {
+            var shown = await ctl.JsonAsync("tracker", "show", "--image", Image);
+            var swarm = shown.GetProperty("images").EnumerateArray().Should().ContainSingle("the repository tracks its ready image").Subject;
+            var at = swarm.GetProperty("at").GetDateTimeOffset();
+            var peers = swarm.GetProperty("peers").EnumerateArray().ToList();
+            peers.Should().Contain(p => p.GetProperty("kind").GetString() == "repository" && p.GetProperty("role").GetString() == "seeder"
+                && p.GetProperty("name").GetString() == manifest.Repository.Name, "the repository seeds its image");
+            swarm.GetProperty("completed").GetInt64().Should().BeGreaterThanOrEqualTo(Computers, "every computer told the tracker it completed the download");
+            peers.Should().NotContain(p => p.GetProperty("kind").GetString() == "unknown", "the only peers are the lab's computers and its repository");
+            var seeding = peers.Where(p => p.GetProperty("kind").GetString() == "computer" && p.GetProperty("role").GetString() == "seeder")
+                .Select(p => p.GetProperty("name").GetString()!).ToHashSet();
+            foreach (var (pc, end) in ended)
+            {
+                // Within its seed time (with a margin for the view's own few seconds) a computer seeds; well after it, it does not.
+                if (at < end + TimeSpan.FromSeconds(SeedSeconds - 10))
+                    seeding.Should().Contain(pc, $"{pc}'s job ended at {end:HH:mm:ss.f}, its seed time is {SeedSeconds} s and the view was taken at {at:HH:mm:ss.f}");
+                if (at > end + TimeSpan.FromSeconds(SeedSeconds + 10))
+                    seeding.Should().NotContain(pc, $"{pc}'s seed time ended at {end.AddSeconds(SeedSeconds):HH:mm:ss.f}; the view was taken at {at:HH:mm:ss.f}");
+            }
+            seenSeeding.UnionWith(seeding);
+            if (seeding.Count == 0 && at > deadline) break;
+            (DateTimeOffset.UtcNow < deadline + TimeSpan.FromSeconds(90)).Should().BeTrue($"the seeds stop after the seed time; still seeding: {string.Join(", ", seeding)}");
+            await Task.Delay(TimeSpan.FromSeconds(2), cancel);
+        }
+        seenSeeding.Should().BeEquivalentTo(ended.Keys, "every computer was seen seeding after its job ended");
     }
 
     private static string Detail(SessionView session) => string.Join("\n", session.Jobs.Select(j => $"{j.Computer} {j.Status} [{j.Path}] {j.Reason} {j.Error}"));

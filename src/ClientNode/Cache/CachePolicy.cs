@@ -46,7 +46,7 @@ public static class CachePolicy
         var why = cache.Cached is not null
             ? $"The cached copy of {image} differs from the repository's ({sumName} {held} instead of {wanted}); it is replaced"
             : cache.PartialBytes > 0
-                ? $"{image} is partly in the cache ({Size(cache.PartialBytes)} of {Size(repository.SizeBytes)}); the download resumes"
+                ? $"{image} is partly in the cache ({Size(cache.HeldPartialBytes ?? cache.PartialBytes)} of {Size(repository.SizeBytes)}); the download resumes"
                 : $"{image} is not in the cache; it is downloaded";
         return cacheOnly
             ? new CacheDecision(CachePath.UpdateCacheOnly, why + ".")

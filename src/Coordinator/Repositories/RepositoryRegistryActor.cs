@@ -16,7 +16,7 @@ namespace OgActors.Coordinator.Repositories;
 /// kept, with its last catalog, until it announces itself again). Cache repositories can serve images but are
 /// never assignable to computers.
 ///
-/// Routes delete and import commands to the repository that should run them.
+/// Routes delete and import commands, and tracker-view queries, to the repository that should run them.
 /// </summary>
 public sealed class RepositoryRegistryActor : ReceiveActor
 {
@@ -46,6 +46,7 @@ public sealed class RepositoryRegistryActor : ReceiveActor
             : new Refused(UnknownRepository(m.Name))));
         Receive<DeleteImageIn>(OnDelete);
         Receive<ImportImageInto>(OnImport);
+        Receive<GetTrackerViewIn>(OnTrackerView);
     }
 
     protected override void PreStart()
@@ -133,7 +134,17 @@ public sealed class RepositoryRegistryActor : ReceiveActor
         Forward(target, import.Command);
     }
 
-    private void Forward(Known target, IRepositoryCommand command)
+    /// <summary>A query, not a command: the repository has <see cref="TrackerQueryTimeout"/> to answer.</summary>
+    private void OnTrackerView(GetTrackerViewIn query)
+    {
+        if (!_repositories.TryGetValue(query.Repository, out var target)) { Sender.Tell(new Refused(UnknownRepository(query.Repository))); return; }
+        Forward(target, query.Query, TrackerQueryTimeout);
+    }
+
+    /// <summary>How long a repository may take for its tracker view (it asks each peer of each swarm, a few seconds at most).</summary>
+    public static readonly TimeSpan TrackerQueryTimeout = TimeSpan.FromSeconds(15);
+
+    private void Forward(Known target, IRepositoryCommand command, TimeSpan? timeout = null)
     {
         if (!target.Online)
         {
@@ -141,7 +152,7 @@ public sealed class RepositoryRegistryActor : ReceiveActor
             return;
         }
         var name = target.Last.Name;
-        target.Last.Repository.Ask<object>(command, _commandTimeout).PipeTo(Sender,
+        target.Last.Repository.Ask<object>(command, timeout ?? _commandTimeout).PipeTo(Sender,
             failure: e => new Refused($"Repository {name} did not answer: {e.GetBaseException().Message}"));
     }
 

@@ -23,5 +23,5 @@ public sealed class RepositoryRegistryModule : ICoordinatorModule
     public void ConfigureAkka(AkkaConfigurationBuilder akka, IServiceProvider services) =>
         akka.AddRepositoryRegistry().AddUploadSecrets(services.GetRequiredService<UploadSettings>());
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapRepositoryApi();
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapRepositoryApi().MapTrackerApi();
 }

@@ -4,8 +4,14 @@ using System.Text.Json.Nodes;
 
 namespace OgActors.Imaging.Torrent;
 
-/// <summary>aria2 answered a JSON-RPC call with an error (or not at all): one sentence.</summary>
-public sealed class Aria2Exception(string message) : Exception(message);
+/// <summary>Why a JSON-RPC call to aria2 failed: it answered with an error, nothing listens on its RPC port, or it did not answer in time.</summary>
+public enum Aria2Failure { Refused, Unreachable, TimedOut }
+
+/// <summary>aria2 answered a JSON-RPC call with an error (or not at all): one sentence, and <see cref="Failure"/> says which.</summary>
+public sealed class Aria2Exception(string message, Aria2Failure failure = Aria2Failure.Refused) : Exception(message)
+{
+    public Aria2Failure Failure { get; } = failure;
+}
 
 /// <summary>What aria2 says of one download (<c>aria2.tellStatus</c>); aria2 sends its numbers as strings.</summary>
 public sealed record Aria2Status(
@@ -79,22 +85,50 @@ public sealed class Aria2Rpc(HttpClient http, Uri endpoint, string secret)
         await CallAsync("aria2.changeOption", cancellationToken, gid, opts);
     }
 
-    /// <summary>Stops a download (aria2 tells the tracker it stopped) and forgets it; its files stay. A GID aria2 no longer knows is no error.</summary>
-    public async Task RemoveAsync(string gid, CancellationToken cancellationToken = default)
+    /// <summary>How long <see cref="RemoveAsync"/> lets aria2 stop a download the graceful way (it tells the tracker, at most
+    /// its --bt-tracker-connect-timeout + --bt-tracker-timeout) before it forces the removal.</summary>
+    public static readonly TimeSpan GracefulStop = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long <see cref="RemoveAsync"/> waits in all for aria2 to report the download stopped.</summary>
+    public static readonly TimeSpan StopBound = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Stops a download and forgets it; its files stay. <c>aria2.remove</c>: aria2 tells the tracker the peer stopped and, for
+    /// a download not complete, writes its control file (the pieces it verified) before it reports the download "removed"
+    /// (aria2 saves the control file of a stopped download, then records its result). So this waits for that report, not a
+    /// fixed time: asked every 100 ms, a busy aria2 (an RPC that times out) asked again; after <see cref="GracefulStop"/>
+    /// the removal is forced (no tracker contact; the control file is still written), after <see cref="StopBound"/> it gives up.
+    /// True when aria2 reported the download stopped or no longer knows it; false when aria2 is gone or never said so.
+    /// </summary>
+    public async Task<bool> RemoveAsync(string gid, CancellationToken cancellationToken = default)
     {
-        try { await CallAsync("aria2.forceRemove", cancellationToken, gid); } catch (Aria2Exception) { }
-        // The removal is asynchronous: wait until the download has stopped, then forget its result.
-        for (var i = 0; i < 100; i++)
+        var started = DateTime.UtcNow;
+        try { await CallAsync("aria2.remove", cancellationToken, gid); }
+        catch (Aria2Exception e) when (e.Failure == Aria2Failure.Refused) { } // already stopped (complete, error) or unknown: asked below
+        catch (Aria2Exception e) when (e.Failure == Aria2Failure.Unreachable) { return false; }
+        catch (Aria2Exception) { }                                             // busy: its status is asked below
+        var forced = false;
+        while (true)
         {
             try
             {
                 var status = await TellStatusAsync(gid, cancellationToken);
                 if (status.Status is "removed" or "complete" or "error") break;
             }
-            catch (Aria2Exception) { return; }
-            await Task.Delay(50, cancellationToken);
+            catch (Aria2Exception e) when (e.Failure == Aria2Failure.Refused) { return true; } // it no longer knows the download
+            catch (Aria2Exception e) when (e.Failure == Aria2Failure.Unreachable) { return false; } // aria2 is gone
+            catch (Aria2Exception) { }                                                          // busy: asked again
+            var waited = DateTime.UtcNow - started;
+            if (waited > StopBound) return false;
+            if (!forced && waited > GracefulStop)
+            {
+                forced = true;
+                try { await CallAsync("aria2.forceRemove", cancellationToken, gid); } catch (Aria2Exception) { }
+            }
+            await Task.Delay(100, cancellationToken);
         }
         try { await CallAsync("aria2.removeDownloadResult", cancellationToken, gid); } catch (Aria2Exception) { }
+        return true;
     }
 
     public async Task ShutdownAsync(CancellationToken cancellationToken = default) => await CallAsync("aria2.shutdown", cancellationToken);
@@ -115,13 +149,21 @@ public sealed class Aria2Rpc(HttpClient http, Uri endpoint, string secret)
         }
         catch (HttpRequestException e)
         {
-            throw new Aria2Exception($"aria2 did not answer {method} at {Endpoint}: {e.Message.TrimEnd('.')}.");
+            throw new Aria2Exception($"aria2 did not answer {method} at {Endpoint}: {e.Message.TrimEnd('.')}.", Aria2Failure.Unreachable);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested) // the HTTP client's timeout, not the caller's cancel
+        {
+            throw new Aria2Exception($"aria2 did not answer {method} at {Endpoint} within {http.Timeout.TotalSeconds:0} s.", Aria2Failure.TimedOut);
         }
         using (response)
         {
             JsonNode? body;
             try { body = await response.Content.ReadFromJsonAsync<JsonNode>(cancellationToken); }
             catch (JsonException) { throw new Aria2Exception($"aria2 answered {method} with something that is not JSON (HTTP {(int)response.StatusCode})."); }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new Aria2Exception($"aria2 did not finish its answer to {method} within {http.Timeout.TotalSeconds:0} s.", Aria2Failure.TimedOut);
+            }
             if (body?["error"] is { } error)
                 throw new Aria2Exception($"aria2 refused {method}: {error["message"]?.GetValue<string>() ?? error.ToJsonString()}.");
             return body?["result"];

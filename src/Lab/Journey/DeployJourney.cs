@@ -13,14 +13,18 @@ namespace OgActors.Lab.Journey;
 /// </summary>
 /// <summary>Which journey: the loopback lab (4 computers, pc04 direct) or a virtual classroom of N computers on shaped links.</summary>
 public sealed record JourneyPlan(bool Virtual = false, int Computers = 4, int LinkMbit = 200, int RepositoryLinkMbit = 0, int ImageMiB = 0,
-    string Protocol = "unicast")
+    string Protocol = "unicast", string P2PMode = "peer")
 {
-    public static readonly IReadOnlyList<string> Protocols = ["unicast", "multicast", "master"];
+    public static readonly IReadOnlyList<string> Protocols = ["unicast", "multicast", "master", "torrent"];
+    /// <summary>The torrent journey's modes: peer (computers share what they have) or leecher (they do not).</summary>
+    public static readonly IReadOnlyList<string> P2PModes = ["peer", "leecher"];
     public bool Multicast => Protocol == "multicast";
+    /// <summary>P2P: the repository's opentracker and aria2 seeder, one aria2c per computer (<see cref="P2PMode"/>).</summary>
+    public bool Torrent => Protocol == "torrent";
     /// <summary>Remote cloning: pc01 fetches the image from the repository by unicast and relays it to the others by multicast.</summary>
     public bool Master => Protocol == "master";
     /// <summary>The session API's method name for the protocol.</summary>
-    public string Method => Multicast ? "Multicast" : "Unicast";
+    public string Method => Multicast ? "Multicast" : Torrent ? "Torrent" : "Unicast";
 
     public int RepositoryMbit => RepositoryLinkMbit > 0 ? RepositoryLinkMbit : LinkMbit;
     public IReadOnlyList<string> Targets => Virtual ? [.. Enumerable.Range(2, Computers - 1).Select(i => $"pc{i:00}")] : JourneyPartitions.Targets;
@@ -156,44 +160,52 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
             {
                 // The network phase alone (updateCache), timed against the wire's limit; the restore from the caches follows.
                 var imageBytes = new FileInfo(Path.Combine(lab.Manifest.ImagesDir, Image + ".img")).Length;
-                Say($"deploy --mode updateCache --protocol {_plan.Protocol} --image {Image} --scope {string.Join(',', targets)} ({imageBytes:N0} bytes each)");
+                Say($"deploy --mode updateCache --protocol {_plan.Protocol}{P2PFlag} --image {Image} --scope {string.Join(',', targets)} ({imageBytes:N0} bytes each)");
                 step.Restart();
-                var cacheId = await api.PostAsync("sessions", new
-                {
-                    kind = "UpdateCache", computers = targets, image = Image, partition = Partition, method = _plan.Method,
-                }, cancel) ?? throw new JourneyException("The API started the updateCache session without an id.");
+                // The repository's link counters (its eth0 in the servers' namespace) around the network phase: what it uploaded.
+                var server = lab.Manifest.Network?.ServerNamespace ?? throw new JourneyException("The virtual lab's manifest names no servers' namespace.");
+                var sentBefore = Virtual.NetNs.TxBytes(server);
+                var cacheId = await api.PostAsync("sessions", SessionBody("UpdateCache", targets), cancel)
+                    ?? throw new JourneyException("The API started the updateCache session without an id.");
                 var cached = await WaitAsync(api, cacheId, cancel);
+                var repositorySent = Virtual.NetNs.TxBytes(server) - sentBefore;
                 // The session's own clock (created → finished, as the coordinator recorded it), not this poll loop's.
                 var networkSeconds = cached.FinishedAt is { } end ? (end - cached.CreatedAt).TotalSeconds : step.Elapsed.TotalSeconds;
                 foreach (var j in cached.Jobs) network[j.Computer] = j;
                 // Unicast: N copies over the repository's link, image bytes only (the issue's definition). Multicast: one pass
                 // for all, its wire bytes with the headers (MulticastWire), over the repository's link and each computer's.
+                // Torrent in peer mode: image bytes only; every computer receives the whole image through its own link, the
+                // repository sends every byte at least once, and the N copies are uploaded by the repository and the computers
+                // together (TorrentLimit). In leecher mode the computers share nothing: unicast's limit (N copies from the repository).
                 var wire = _plan.Multicast ? MulticastWire.WireBytes(imageBytes) : 0;
+                var sharing = _plan.Torrent && _plan.P2PMode == "peer";
                 var repoLimit = _plan.Multicast
                     ? JourneyLimit.SecondsFor(wire, _plan.RepositoryMbit)
+                    : sharing ? JourneyLimit.SecondsFor(imageBytes, _plan.RepositoryMbit)
                     : JourneyLimit.SecondsFor(targets.Count * imageBytes, _plan.RepositoryMbit);
                 var pcLimit = JourneyLimit.SecondsFor(_plan.Multicast ? wire : imageBytes, _plan.LinkMbit);
-                var bound = Math.Max(repoLimit, pcLimit);
+                var swarmLimit = sharing ? TorrentLimit.SwarmSeconds(targets.Count, imageBytes, _plan.RepositoryMbit, _plan.LinkMbit) : 0;
+                var bound = Math.Max(Math.Max(repoLimit, pcLimit), swarmLimit);
                 // A failed network phase keeps its limit in the report (for the harness) but no measured time or ratio.
                 if (cached.Outcome != SessionOutcome.Succeeded) networkSeconds = 0;
                 limit = new JourneyLimit(_plan.Protocol, targets.Count, imageBytes, _plan.LinkMbit, _plan.RepositoryMbit, repoLimit, pcLimit, bound, networkSeconds,
-                    networkSeconds / bound, 0, Timeline(cached), wire, _plan.Multicast ? MulticastWire.Rule : "image bytes only");
+                    networkSeconds / bound, 0, Timeline(cached), wire,
+                    _plan.Multicast ? MulticastWire.Rule : sharing ? TorrentLimit.Rule : _plan.Torrent ? "image bytes only; leecher mode: the computers share nothing, so N copies from the repository as unicast" : "image bytes only",
+                    repositorySent, swarmLimit, _plan.Torrent ? _plan.P2PMode : "", LoadAverage.Now());
                 if (cached.Outcome != SessionOutcome.Succeeded)
                     throw new JourneyException($"The updateCache session {cacheId} ended {cached.Outcome}: {cached.Jobs.FirstOrDefault(j => j.Status != JobStatus.Succeeded)?.Error}");
                 Say(string.Create(CultureInfo.InvariantCulture,
-                    $"  network phase timeline (s after the session was created): {string.Join(", ", limit.Timeline!.Select(t => $"{t.Computer} started {t.StartedSeconds:0.00}, finished {t.FinishedSeconds:0.00}"))}; session finished {networkSeconds:0.00}"));
+                    $"  network phase timeline (s after the session was created): {string.Join(", ", limit.Timeline!.Select(t => $"{t.Computer} started {t.StartedSeconds:0.00}, finished {t.FinishedSeconds:0.00}"))}; session finished {networkSeconds:0.00}; the repository's link sent {repositorySent:N0} bytes ({limit.RepositoryUploadRatio:0.00} × the image)"));
             }
 
             SessionView deployed;
             if (relayed is not null) { deployed = relayed; deploy = limit!.Seconds; } // the relay restored the partitions itself
             else
             {
-                Say($"deploy --mode deployImage --protocol {_plan.Protocol} --image {Image} --scope {string.Join(',', targets)}");
+                Say($"deploy --mode deployImage --protocol {_plan.Protocol}{P2PFlag} --image {Image} --scope {string.Join(',', targets)}");
                 step.Restart();
-                var deployId = await api.PostAsync("sessions", new
-                {
-                    kind = "DeployImage", computers = targets, image = Image, partition = Partition, method = _plan.Method,
-                }, cancel) ?? throw new JourneyException("The API started the deploy session without an id.");
+                var deployId = await api.PostAsync("sessions", SessionBody("DeployImage", targets), cancel)
+                    ?? throw new JourneyException("The API started the deploy session without an id.");
                 deployed = await WaitAsync(api, deployId, cancel);
                 deploy = step.Elapsed.TotalSeconds;
             }
@@ -235,6 +247,13 @@ public sealed class DeployJourney(string dataDir, TextWriter output, JourneyPlan
         report.Write(dataDir);
         return report;
     }
+
+    private string P2PFlag => _plan.Torrent ? $" --p2p-mode {_plan.P2PMode}" : "";
+
+    /// <summary>An updateCache or deployImage session's body: the protocol's method and, for torrent, the P2P mode.</summary>
+    private object SessionBody(string kind, IReadOnlyList<string> targets) => _plan.Torrent
+        ? new { kind, computers = targets, image = Image, partition = Partition, method = _plan.Method, p2PMode = _plan.P2PMode }
+        : new { kind, computers = targets, image = Image, partition = Partition, method = _plan.Method };
 
     /// <summary>When each job of a session started and finished, in seconds after the session was created (the coordinator's clock).</summary>
     private static IReadOnlyList<JourneyJobTimes> Timeline(SessionView session) =>

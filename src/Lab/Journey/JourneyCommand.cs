@@ -6,7 +6,7 @@ namespace OgActors.Lab.Journey;
 /// <summary><c>og-lab journey [--data DIR] [--keep]</c>: the main job; exit 0 when every computer restored the image intact.</summary>
 public static class JourneyCommand
 {
-    public const string Usage = "usage: og-lab journey [--data DIR] [--keep] [--virtual [--computers N] [--protocol unicast|multicast|master] [--link-mbit M] [--repo-link-mbit R] [--image-mib S]]";
+    public const string Usage = "usage: og-lab journey [--data DIR] [--keep] [--virtual [--computers N] [--protocol unicast|multicast|master|torrent] [--p2p-mode peer|leecher] [--link-mbit M] [--repo-link-mbit R] [--image-mib S]]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -34,6 +34,12 @@ public static class JourneyCommand
                     { Console.Error.WriteLine($"og-lab: unknown protocol '{args[i]}'; the journey runs --protocol {string.Join(" or ", JourneyPlan.Protocols)}."); return 2; }
                     plan = plan with { Protocol = protocol };
                     break;
+                case "--p2p-mode" when i + 1 < args.Length:
+                    var mode = args[++i].ToLowerInvariant();
+                    if (!JourneyPlan.P2PModes.Contains(mode))
+                    { Console.Error.WriteLine($"og-lab: unknown P2P mode '{args[i]}'; the torrent journey runs --p2p-mode {string.Join(" or ", JourneyPlan.P2PModes)}."); return 2; }
+                    plan = plan with { P2PMode = mode };
+                    break;
                 case "-h" or "--help": Console.WriteLine(Usage); return 0;
                 default: Console.Error.WriteLine($"og-lab: unknown or incomplete option '{args[i]}'. {Usage}"); return 2;
             }
@@ -41,6 +47,7 @@ public static class JourneyCommand
         if (!plan.Virtual && (plan.Computers != 4)) { Console.Error.WriteLine("og-lab: --computers needs --virtual (the loopback journey has 4)."); return 2; }
         if (!plan.Virtual && plan.Multicast) { Console.Error.WriteLine("og-lab: --protocol multicast needs --virtual (multicast runs only inside the virtual classroom's namespaces)."); return 2; }
         if (!plan.Virtual && plan.Master) { Console.Error.WriteLine("og-lab: --protocol master needs --virtual (the master relays by multicast, which runs only inside the virtual classroom's namespaces)."); return 2; }
+        if (!plan.Virtual && plan.Torrent) { Console.Error.WriteLine("og-lab: --protocol torrent needs --virtual (the computers' aria2 and the repository's tracker need a real address each, which the virtual classroom gives)."); return 2; }
         if (check) return 0;
         var temporary = data is null;
         data = Path.GetFullPath(data ?? Path.Combine(Path.GetTempPath(), "ogactors-journey-" + Guid.NewGuid().ToString("N")[..8]));
@@ -61,7 +68,13 @@ public static class JourneyCommand
         Console.SetOut(TextWriter.Synchronized(logWriter));
         JourneyReport report;
         try { report = await new DeployJourney(data, stdout, plan).RunAsync(stop.Token); }
-        catch (OperationCanceledException) { Console.SetOut(stdout); Console.Error.WriteLine($"og-lab: journey interrupted; the nodes' log is {log}."); return 130; }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { Console.SetOut(stdout); Console.Error.WriteLine($"og-lab: journey interrupted; the nodes' log is {log}."); return 130; }
+        catch (TaskCanceledException) // an HTTP call's own timeout, not a signal
+        {
+            Console.SetOut(stdout);
+            Console.Error.WriteLine($"og-lab: the journey failed: the coordinator's API did not answer in time (the nodes' log is {log}).");
+            return 1;
+        }
         Console.SetOut(stdout);
         await logWriter.DisposeAsync();
 
@@ -86,6 +99,20 @@ public static class JourneyCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Measured relay (clone-remote IMG-REPO by multicast, restore into the partitions included) {r.Seconds:0.00} s: ratio {r.Ratio:0.000} to the limit."));
         }
+        else if (report.Limit is { Protocol: "torrent" } t)
+        {
+            if (t.P2PMode == "peer")
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Physical limit (torrent, peer mode, {t.Computers} computer(s), {t.ImageBytes:N0} image bytes each; every computer must receive the whole image through its own link, the repository must send every byte once, and the {t.Computers} copies are uploaded by the repository and the computers together): one computer's link {t.LinkMbit} Mbit/s → {t.ComputerLimitSeconds:0.00} s, repository link {t.RepositoryLinkMbit} Mbit/s → {t.RepositoryLimitSeconds:0.00} s, the swarm's upload ({t.Computers} × image over {t.RepositoryLinkMbit} + {t.Computers} × {t.LinkMbit} Mbit/s) → {t.SwarmLimitSeconds:0.00} s; limit {t.LimitSeconds:0.00} s."));
+            else
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Physical limit (torrent, leecher mode: the computers share nothing, so the repository sends {t.Computers} copies of {t.ImageBytes:N0} image bytes, as unicast): repository link {t.RepositoryLinkMbit} Mbit/s → {t.RepositoryLimitSeconds:0.00} s, one computer's link {t.LinkMbit} Mbit/s → {t.ComputerLimitSeconds:0.00} s; limit {t.LimitSeconds:0.00} s."));
+            if (t.Seconds > 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Measured network phase (updateCache, {t.P2PMode} mode) {t.Seconds:0.00} s: ratio {t.Ratio:0.000} to the limit (load average {t.LoadAverage:0.0}); restore from the caches after it {t.RestoreSeconds:0.00} s."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Repository upload: its link sent {t.RepositorySentBytes:N0} bytes (eth0 tx_bytes) = {t.RepositoryUploadRatio:0.00} × the image ({t.P2PMode} mode; unicast would send {t.Computers} ×)."));
+        }
         else if (report.Limit is { } l)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -94,6 +121,9 @@ public static class JourneyCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Measured network phase (updateCache) {l.Seconds:0.00} s: ratio {l.Ratio:0.000} to the limit; restore from the caches after it {l.RestoreSeconds:0.00} s."));
         }
+        if (report.Limit is { Protocol: "unicast" or "multicast", RepositorySentBytes: > 0 } u)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Repository upload: its link sent {u.RepositorySentBytes:N0} bytes (eth0 tx_bytes) = {u.RepositoryUploadRatio:0.00} × the image."));
         if (!report.Succeeded) { Console.Error.WriteLine($"og-lab: the journey failed: {report.Failure} (the nodes' log is {log})"); return 1; }
         if (temporary && !keep) { try { Directory.Delete(data, true); } catch (IOException) { } }
         Console.WriteLine("journey: every computer restored the image intact.");

@@ -10,13 +10,19 @@ public sealed record JourneyRow(string Computer, string Path, string Reason, lon
 /// link (N × bytes × 8 / rate), and no computer can receive faster than its own link (bytes × 8 / rate); the limit is
 /// the larger. Multicast sends it once for all: its wire bytes (<see cref="MulticastWire"/>: image bytes with the
 /// UDP/IP/Ethernet headers, <c>WireBytes</c>) over the repository's link and over each computer's link; the limit is the
-/// larger. Seconds is the measured network phase (updateCache), RestoreSeconds the restore from the caches after it.
+/// larger. Torrent: see <see cref="TorrentLimit"/> (<c>SwarmLimitSeconds</c> its third bound). Seconds is the measured
+/// network phase (updateCache), RestoreSeconds the restore from the caches after it. RepositorySentBytes is what the
+/// repository's link sent during the network phase (its interface's tx_bytes), LoadAverage the host's 1-minute load
+/// average at its end (the 2 cores are shared: time ratios are inflated under load, byte ratios are not).
 /// </summary>
 public sealed record JourneyLimit(
     string Protocol, int Computers, long ImageBytes, int LinkMbit, int RepositoryLinkMbit,
     double RepositoryLimitSeconds, double ComputerLimitSeconds, double LimitSeconds, double Seconds, double Ratio, double RestoreSeconds,
-    IReadOnlyList<JourneyJobTimes>? Timeline = null, long WireBytes = 0, string HeaderRule = "")
+    IReadOnlyList<JourneyJobTimes>? Timeline = null, long WireBytes = 0, string HeaderRule = "",
+    long RepositorySentBytes = 0, double SwarmLimitSeconds = 0, string P2PMode = "", double LoadAverage = 0)
 {
+    /// <summary>The repository's upload over the image's bytes: unicast ≈ N, multicast ≈ 1 (+ headers), torrent in peer mode ideally 1.</summary>
+    public double RepositoryUploadRatio => ImageBytes > 0 ? (double)RepositorySentBytes / ImageBytes : 0;
 
     public static double SecondsFor(long bytes, int mbit) => bytes * 8.0 / (mbit * 1_000_000.0);
 }

@@ -58,6 +58,13 @@ public static class NetNs
         [.. TryRun("ip", "netns", "pids", ns).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => int.TryParse(l, out var p) ? p : 0).Where(p => p > 0)];
 
+    /// <summary>The bytes interface <paramref name="device"/> of namespace <paramref name="ns"/> has sent (its kernel counter, tx_bytes).</summary>
+    public static long TxBytes(string ns, string device = ClassroomNetwork.Interface)
+    {
+        var text = Run("ip", "netns", "exec", ns, "cat", $"/sys/class/net/{device}/statistics/tx_bytes").Trim();
+        return long.TryParse(text, out var bytes) ? bytes : throw new VirtualLabException($"The tx_bytes of {device} in {ns} is not a number: '{text}'.");
+    }
+
     /// <summary>Sends a signal to every process of a namespace.</summary>
     public static void Signal(string ns, int signal)
     {

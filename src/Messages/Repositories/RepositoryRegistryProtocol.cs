@@ -40,3 +40,10 @@ public sealed record DeleteImageIn(string? Repository, DeleteImageFile Command) 
 /// </summary>
 [Manifest("repo.registry.import")]
 public sealed record ImportImageInto(string? Repository, ImportImage Command) : IRepositoryRegistryQuery;
+
+/// <summary>
+/// The tracker view of repository <paramref name="Repository"/>: the registry forwards <paramref name="Query"/> to it.
+/// Reply: the repository's <see cref="TrackerView"/>, or <see cref="Common.Refused"/> (unknown, offline, no tracker).
+/// </summary>
+[Manifest("repo.registry.tracker")]
+public sealed record GetTrackerViewIn(string Repository, GetTrackerView Query) : IRepositoryRegistryQuery;

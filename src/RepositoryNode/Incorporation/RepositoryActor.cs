@@ -26,7 +26,7 @@ namespace OgActors.RepositoryNode.Incorporation;
 /// og.repository.reverify-on-start every recalled image is also verified again in the background while served.
 ///
 /// It announces the repository (name, address, space, catalog) on start, on every change and periodically,
-/// and answers <see cref="IRepositoryCommand"/>s (delete, import, catalog).
+/// and answers <see cref="IRepositoryCommand"/>s (delete, import, catalog; the tracker view goes on to the P2P module).
 /// </summary>
 public sealed class RepositoryActor : ReceiveActor, IWithTimers
 {
@@ -114,6 +114,20 @@ public sealed class RepositoryActor : ReceiveActor, IWithTimers
         });
         Receive<DeleteImageFile>(Delete);
         Receive<ImportImage>(Import);
+        Receive<GetTrackerView>(TrackerView);
+    }
+
+    /// <summary>The tracker view is the P2P module's (/user/torrent): forwarded to it, or refused when this node runs none.</summary>
+    private void TrackerView(GetTrackerView query)
+    {
+        var sender = Sender;
+        var name = _settings.Name;
+        Context.ActorSelection("/user/" + Torrent.TorrentActor.Name).Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(5))
+            .ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully && t.Result.Subject is { } torrent) torrent.Tell(query, sender);
+                else sender.Tell(new Refused($"Repository {name} runs no tracker: P2P is off there (opentracker or aria2c is not installed, or og.repository.torrent.enabled is off)."));
+            });
     }
 
     protected override void PreStart()

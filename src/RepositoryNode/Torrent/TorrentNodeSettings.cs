@@ -14,11 +14,15 @@ public sealed record TorrentNodeSettings(
     TimeSpan PollInterval, bool Enabled, long SeederUploadLimit = 0, int SeederMaxPeers = TorrentNodeSettings.DefaultSeederMaxPeers)
 {
     /// <summary>
-    /// The computers the repository's seeder serves at once per image (aria2 <c>bt-max-peers</c>; <c>seeder-max-peers</c>): few, so
-    /// the repository's link gives each piece to a few computers and they pass it on (in peer mode), rather than sending the
-    /// same pieces to every computer at once. A computer waiting for a slot gets its pieces from the others meanwhile.
+    /// The computers the repository's seeder serves at once per image (aria2 <c>bt-max-peers</c>; <c>seeder-max-peers</c>): one,
+    /// so in peer mode the repository's link feeds one computer with pieces nobody else has yet (every piece the others hold
+    /// came through it) and the computers pass them on; with more slots the repository also sends pieces that are already
+    /// in the classroom. A computer waiting for the slot gets its pieces from the others meanwhile; leechers take turns.
+    /// Measured on the virtual classroom (8 computers, 112 MB, every link 200 Mbit/s): the repository's link sent 1.11 × the
+    /// image with 1 slot, 1.37 × with 2, 1.61 × with 3; in leecher mode the turns cost time (4 computers: 1.86 × the
+    /// limit with 1 slot, 1.34 × with 3), not bytes.
     /// </summary>
-    public const int DefaultSeederMaxPeers = 3;
+    public const int DefaultSeederMaxPeers = 1;
 
     public const int DefaultTrackerPort = 6969;
 

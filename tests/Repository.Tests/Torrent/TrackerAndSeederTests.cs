@@ -77,6 +77,55 @@ public sealed class TrackerAndSeederTests : RepositoryTestBase
     }
 
     [Fact]
+    public async Task The_tracker_view_lists_each_swarm_with_its_peers_as_the_tracker_and_the_peers_themselves_tell_it()
+    {
+        var image = ArriveByRename(TestImages.Lzop(3), "linux");
+        var available = ExpectFileEvent<ImageFileAvailable>(e => e.CanonicalName == "linux");
+        var torrentActor = Sys.ActorOf(TorrentActor.Props(TorrentSettings, View), "torrent");
+        var seeder = await UntilAsync(async () => await torrentActor.Ask<SeederActor.SeederState>(new SeederActor.GetState(), TimeSpan.FromSeconds(10)),
+            s => s.Images.ContainsKey(available.InfoHash) && s.Images[available.InfoHash].Status.Seeder);
+
+        // Only the repository's own seeder in the swarm.
+        var alone = await UntilAsync(() => ViewAsync(torrentActor, "linux"),
+            v => v.Images.Count == 1 && v.Images[0].Seeders >= 1);
+        alone.Repository.Should().Be("repo-test");
+        alone.AnnounceUrl.Should().Be(AnnounceUrl);
+        var swarm = alone.Images[0];
+        (swarm.CanonicalName, swarm.InfoHash, swarm.Size).Should().Be(("linux", available.InfoHash, available.Size));
+        swarm.Peers.Should().ContainSingle().Which.Should().Be(new SwarmPeer("127.0.0.1", seeder.ListenPort, IsRepository: true, Seeder: true, 1, ""));
+
+        // A real aria2c downloads the image and keeps seeding it: the tracker lists it, it says it has every piece.
+        var download = Directory.CreateDirectory(Path.Combine(Scratch, "peer")).FullName;
+        var peer = await Aria2Process.StartAsync(new Aria2Options(), Web);
+        var gid = "";
+        try
+        {
+            gid = await peer.Rpc.AddTorrentAsync(File.ReadAllBytes(image + ".torrent"), new Dictionary<string, string> { ["dir"] = download, ["seed-time"] = "600" });
+            await UntilAsync(() => peer.Rpc.TellStatusAsync(gid), s => s.Seeder, TimeSpan.FromSeconds(60));
+            // (The peer's bitfield can be complete a moment before its "completed" announce reaches the tracker: both are awaited.)
+            var both = await UntilAsync(() => ViewAsync(torrentActor, null),
+                v => v.Images.Single().Peers.Any(p => p.Port == peer.ListenPort && p.Seeder) && v.Images.Single().Completed > 0);
+            swarm = both.Images.Single();
+            swarm.Peers.Should().HaveCount(2).And.ContainSingle(p => p.IsRepository);
+            swarm.Peers.Single(p => !p.IsRepository).Should().Be(new SwarmPeer("127.0.0.1", peer.ListenPort, IsRepository: false, Seeder: true, 1, ""));
+            swarm.Seeders.Should().Be(2, "the tracker counts the repository and the peer");
+            swarm.Completed.Should().Be(1, "the peer told the tracker it completed the download");
+            (await ViewAsync(torrentActor, "nosuch")).Images.Should().BeEmpty("only tracked images are shown");
+        }
+        finally
+        {
+            // The peer stops its download the graceful way (aria2 tells the tracker, and says so once done), then ends.
+            try { await peer.Rpc.RemoveAsync(gid); } finally { peer.Dispose(); }
+        }
+
+        // The peer stopped (aria2 told the tracker): the view no longer lists it.
+        var after = await UntilAsync(() => ViewAsync(torrentActor, "linux"),
+            v => v.Images.Single().Peers.Count == 1);
+        after.Images.Single().Peers.Single().IsRepository.Should().BeTrue();
+        await StopAsync(torrentActor);
+    }
+
+    [Fact]
     public async Task A_dead_opentracker_is_started_again_with_the_whitelist()
     {
         ArriveByRename(TestImages.Lzop(2), "office");
@@ -95,6 +144,15 @@ public sealed class TrackerAndSeederTests : RepositoryTestBase
         await StopAsync(torrentActor);
         System.Diagnostics.Process.GetProcesses().Should().NotContain(p => p.Id == second.ProcessId!.Value && !p.HasExited);
     }
+
+    /// <summary>The tracker view; a refusal is an error with its sentence (retried by <see cref="UntilAsync{T}"/>, shown if it lasts).</summary>
+    private static async Task<TrackerView> ViewAsync(IActorRef torrentActor, string? image) =>
+        await torrentActor.Ask<object>(new GetTrackerView(image), TimeSpan.FromSeconds(20)) switch
+        {
+            TrackerView view => view,
+            Messages.Common.Refused refused => throw new HttpRequestException($"refused: {refused.Reason}"),
+            var other => throw new InvalidOperationException($"Unexpected answer {other}."),
+        };
 
     private async Task StopAsync(IActorRef actor)
     {
@@ -116,6 +174,10 @@ public sealed class TrackerAndSeederTests : RepositoryTestBase
             catch (Exception e) when (e is HttpRequestException or Aria2Exception or AskTimeoutException or TaskCanceledException) { last = e; }
             await Task.Delay(200);
         }
-        throw new TimeoutException($"Not reached in time; last value {value}, last error {last?.Message}");
+        var shown = value is TrackerView view
+            ? string.Join("; ", view.Images.Select(i => $"{i.CanonicalName}: {i.Seeders} seeder(s), {i.Downloaders} downloading, {i.Completed} completed, peers "
+                + string.Join(", ", i.Peers.Select(p => $"{p.Ip}:{p.Port}{(p.IsRepository ? " (repository)" : "")} {(p.Seeder ? "seeder" : $"{p.Progress:P0}")} {p.Problem}"))))
+            : value?.ToString();
+        throw new TimeoutException($"Not reached in time; last value {shown}, last error {last?.Message}");
     }
 }

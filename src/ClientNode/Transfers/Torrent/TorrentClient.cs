@@ -90,8 +90,10 @@ public sealed class TorrentClient : IDisposable
             try { await aria2.Rpc.RemoveAsync(seed.Gid); } catch (Exception) { /* aria2 gone: nothing seeds */ }
     }
 
+    /// <summary>Ends aria2c; a second call does nothing (the job runner disposes its client when it stops, and so may its owner).</summary>
     public void Dispose()
     {
+        if (_disposed) return;
         _disposed = true;
         _expiry.Dispose();
         _aria2?.Dispose();

@@ -16,7 +16,8 @@ namespace OgActors.ClientNode.Transfers.Torrent;
 /// partial copy stays where every transfer keeps it; aria2's control file <c>NAME.img.part.aria2</c> keeps the pieces
 /// already verified, so a download cut off (job cancelled, computer powered off) resumes from them. When the last piece
 /// is in, the whole file's MD5 must be the repository's full sum (<see cref="ImageCache.CommitAsync(string, string, CancellationToken)"/>),
-/// then the copy is renamed to NAME.img.</para>
+/// then the copy is renamed to NAME.img (in peer mode aria2 keeps serving it meanwhile: at its last piece aria2 reopens the
+/// file read-only and keeps that open file, so the rename does not disturb it).</para>
 /// <para>Modes (<see cref="P2PMode"/>): leecher uploads (almost) nothing while downloading and does not seed afterwards; peer
 /// shares what it has while downloading and seeds the committed copy while its job runs and for the seed time after; seeder:
 /// a computer that already holds the verified image in its cache seeds it (<see cref="SeedCachedAsync"/>).</para>
@@ -49,15 +50,19 @@ public sealed class TorrentTransfer(TorrentClient client) : ITransferPath
         {
             ["dir"] = cache.Directory,
             ["index-out"] = $"1={Path.GetFileName(cache.PartialPath(image.Name))}",
-            ["seed-time"] = "0",                       // stop at the last piece: the copy is checked and committed first, then seeded
             ["max-upload-limit"] = leecher ? LeecherUploadLimit : "0",
             ["allow-overwrite"] = "false",
             // A partial copy without aria2's control file (left by unicast): its pieces are checked and the good ones kept.
             ["check-integrity"] = partialBefore > 0 && !File.Exists(control) ? "true" : "false",
         };
+        // A leecher stops at the last piece. A peer goes on seeding without a pause: the same aria2 download serves the
+        // pieces while the copy is checked and committed (renamed to NAME.img under aria2's open file) and for the seed time
+        // after — stopping and adding it again would leave the swarm one source short until the others re-announce.
+        if (leecher) options["seed-time"] = "0";
         var meter = new ProgressMeter(progress, image.SizeBytes, 0);
-        var attempt = cache.BeginAttempt(image.Name, request.Job, 0);
         var gid = await rpc.AddTorrentAsync(torrent.Bytes, options, cancellationToken);
+        // The attempt begins where aria2 resumed: the pieces its control file recorded (known at its first status).
+        AttemptTracker? attempt = null;
         long? resumedFrom = null;
         Aria2Status status;
         try
@@ -65,30 +70,47 @@ public sealed class TorrentTransfer(TorrentClient client) : ITransferPath
             while (true)
             {
                 status = await rpc.TellStatusAsync(gid, cancellationToken);
-                if (resumedFrom is null && status.TotalLength > 0 && status.Status != "waiting") resumedFrom = status.CompletedLength;
-                if (status.Status == "complete") break;
+                if (resumedFrom is null && status.TotalLength > 0 && status.Status != "waiting")
+                {
+                    resumedFrom = Math.Min(status.CompletedLength, image.SizeBytes);
+                    attempt = cache.BeginAttempt(image.Name, request.Job, resumedFrom.Value);
+                }
+                if (status.Status == "complete" || status is { Status: "active", Seeder: true }) break;
                 if (status.Status is "error" or "removed")
                     throw new RepositoryException(
                         $"aria2 could not download {image.Name}: {status.ErrorMessage.TrimEnd('.')} (aria2 error {status.ErrorCode}); the pieces it has stay for the next attempt.");
                 meter.Report(status.CompletedLength);
-                attempt.Checkpoint(meter.Elapsed);
+                attempt?.Checkpoint(meter.Elapsed);
                 Peers = status.Connections;
                 await Task.Delay(500, cancellationToken);
             }
         }
         catch (OperationCanceledException)
         {
-            // Cancelled (or the node stops): aria2 stops and keeps the pieces and its control file; the next job resumes from them.
+            // Cancelled (or the node stops): aria2 stops and writes its control file (the verified pieces) before it says so;
+            // the next job resumes from them.
             await rpc.RemoveAsync(gid, CancellationToken.None);
             throw;
         }
-        finally { attempt.Checkpoint(meter.Elapsed, force: true); }
-        await rpc.RemoveAsync(gid, cancellationToken);
+        finally { attempt?.Checkpoint(meter.Elapsed, force: true); }
+        attempt ??= cache.BeginAttempt(image.Name, request.Job, resumedFrom ?? 0);
+        var seeding = !leecher && status.Status == "active";
+        if (!seeding) await rpc.RemoveAsync(gid, cancellationToken);
+        CachedImage committed;
+        try
+        {
+            meter.Report(image.SizeBytes, force: true);
+            committed = await cache.CommitAsync(image.Name, image.FullSum, cancellationToken); // the full sum, over the whole file
+        }
+        catch (Exception) when (seeding)
+        {
+            await rpc.RemoveAsync(gid, CancellationToken.None); // a copy that is not the repository's is not shared
+            throw;
+        }
         File.Delete(control);
-        meter.Report(image.SizeBytes, force: true);
-        var committed = await cache.CommitAsync(image.Name, image.FullSum, cancellationToken); // the full sum, over the whole file
-        var from = Math.Min(resumedFrom ?? 0, image.SizeBytes);
-        if (!leecher) await SeedAsync(rpc, image.Name, torrent.Bytes, cache, cancellationToken);
+        var from = resumedFrom ?? 0;
+        if (seeding) client.Seeding(image.Name, gid);
+        else if (!leecher) await SeedAsync(rpc, image.Name, torrent.Bytes, cache, cancellationToken);
         return new CacheUpdateResult(committed, from, image.SizeBytes - from, meter.Elapsed, attempt.EarlierBytes, attempt.EarlierDuration, attempt.Attempt);
     }
 
