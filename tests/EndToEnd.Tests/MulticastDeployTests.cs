@@ -120,12 +120,7 @@ public sealed class MulticastDeployTests : IDisposable
         {
             kind = "UpdateCache", classrooms = new[] { "aula1" }, image = Image, method = "Multicast", maxWaitSeconds = 15, offlineTimeoutSeconds = 30,
         }, cancel);
-        session = await api.SessionAsync(second!, cancel);
-        while (session.Outcome is null)
-        {
-            await Task.Delay(500, cancel);
-            session = await api.SessionAsync(second!, cancel);
-        }
+        session = await VirtualLabProbe.UntilEndedAsync(api, second!, cancel);
         jobs = session.Jobs.ToDictionary(j => j.Computer);
         detail = string.Join("\n", session.Jobs.Select(j => $"{j.Computer} {j.Status} [{j.Path}] {j.Reason} {j.Error}"));
         foreach (var pc in new[] { "pc01", "pc05", "pc06" }) jobs[pc].Status.Should().Be(JobStatus.Succeeded, "its cached copy is identical: " + detail);

@@ -62,11 +62,22 @@ internal static class VirtualLabProbe
     public static async Task<OgActors.Messages.Sessions.SessionView> RunSessionAsync(OgActors.Lab.Journey.OperatorApi api, object body, CancellationToken cancel)
     {
         var id = await api.PostAsync("sessions", body, cancel);
-        var session = await api.SessionAsync(id!, cancel);
+        return await UntilEndedAsync(api, id!, cancel);
+    }
+
+    /// <summary>Polls session <paramref name="id"/> until it has an outcome; when the test's time runs out first, fails with where each job stood.</summary>
+    public static async Task<OgActors.Messages.Sessions.SessionView> UntilEndedAsync(OgActors.Lab.Journey.OperatorApi api, string id, CancellationToken cancel)
+    {
+        var session = await api.SessionAsync(id, cancel);
         while (session.Outcome is null)
         {
-            await Task.Delay(500, cancel);
-            session = await api.SessionAsync(id!, cancel);
+            try { await Task.Delay(500, cancel); }
+            catch (OperationCanceledException)
+            {
+                throw new Xunit.Sdk.XunitException($"Session {id} had no outcome when the test's time ran out; its jobs: " + string.Join("; ",
+                    session.Jobs.Select(j => $"{j.Computer} {j.Role} {j.Status} [{j.Path}] {j.Bytes} B, waiting: {j.Waiting}; {j.Reason} {j.Error}")));
+            }
+            session = await api.SessionAsync(id, cancel);
         }
         return session;
     }
