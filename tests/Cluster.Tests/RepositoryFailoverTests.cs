@@ -218,9 +218,9 @@ public sealed class RepositoryFailoverTests(Xunit.Abstractions.ITestOutputHelper
         var blobSum = Md5(blob);
         var partition = Path.Combine(work, "part.ext4");
         await using (var f = File.Create(partition)) f.SetLength(40L << 20);
-        await Tool("mkfs.ext4", "-q", "-F", "-d", content, partition);
+        await LabImage.Tool("mkfs.ext4", "-q", "-F", "-d", content, partition);
         var image = Path.Combine(work, name + ".img");
-        await Tool("bash", "-o", "pipefail", "-c", $"partclone.extfs -c -s '{partition}' -o - 2>/dev/null | lzop -c > '{image}'");
+        await LabImage.Tool("bash", "-o", "pipefail", "-c", $"partclone.extfs -c -s '{partition}' -o - 2>/dev/null | lzop -c > '{image}'");
         foreach (var index in into)
         {
             var images = lab.Repositories[index - 1].Settings.ImagesDir;
@@ -237,7 +237,7 @@ public sealed class RepositoryFailoverTests(Xunit.Abstractions.ITestOutputHelper
     private async Task<string> BlobSumAsync(AllInOneLab lab, string pc)
     {
         var dumped = Path.Combine(_dir, $"{pc}-blob.bin");
-        await Tool("debugfs", "-R", $"dump /blob.bin {dumped}", lab.ComputerFiles[pc].Partitions[0].File);
+        await LabImage.Tool("debugfs", "-R", $"dump /blob.bin {dumped}", lab.ComputerFiles[pc].Partitions[0].File);
         return Md5(dumped);
     }
 
@@ -245,18 +245,6 @@ public sealed class RepositoryFailoverTests(Xunit.Abstractions.ITestOutputHelper
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(MD5.HashData(stream));
-    }
-
-    private static async Task<string> Tool(string tool, params string[] args)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        p.ExitCode.Should().Be(0, $"{tool} {string.Join(' ', args)} succeeds: {await stderr}");
-        return await stdout;
     }
 
     public async Task DisposeAsync()
