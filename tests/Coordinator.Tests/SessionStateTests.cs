@@ -40,6 +40,17 @@ public sealed class SessionStateTests
     }
 
     [Fact]
+    public void A_start_applied_after_the_end_leaves_the_job_ended()
+    {
+        var s = Session("pc01");
+        s.Apply(new ComputerJobFinished("s1", "pc01", JobOutcome.Succeeded, "cache", "already cached", 0, TimeSpan.Zero, "", "computer:pc01", T0));
+        s.Apply(new ComputerJobStarted("s1", "pc01", "cache", "already cached", "computer:pc01", T0));
+
+        s.Job("pc01")!.Status.Should().Be(JobStatus.Succeeded);
+        s.AllJobsEnded.Should().BeTrue();
+    }
+
+    [Fact]
     public void An_offline_computer_shows_waiting_and_fails_once_the_limit_has_passed()
     {
         var s = Session("pc01", "pc02");

@@ -195,6 +195,43 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task A_start_report_that_arrives_after_the_job_finished_does_not_reopen_it_and_the_session_concludes()
+    {
+        // A computer that decides at once (already cached, cache too small) sends JobStarted and JobFinished together; on
+        // their way in they can overtake each other. Before the fix the late start was persisted after the end and put the
+        // job back to Running, so the session (whose computer had its ack) never ended.
+        using var store = JournalStore.Sqlite();
+        string id;
+        await using (var host = await DomainHost.StartAsync(store, Unicast))
+        {
+            await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
+            await Scenario.AnnounceRepositoryAsync(host);
+            await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+            var pc01 = Agent(host, "pc01", RestoreKinds);
+            var pc02 = Agent(host, "pc02", RestoreKinds);
+
+            id = await StartAsync(host, Restore("pc01", "pc02"));
+            var job1 = pc01.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+            var job2 = pc02.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+            Reply(job1, pc01, new JobFinished(id, "pc01", JobOutcome.Succeeded, "cache", "already cached", 0, TimeSpan.Zero, ""),
+                new JobStarted(id, "pc01", "cache", "already cached"));
+            Reply(job2, pc02, new JobAccepted(id, "pc02"), new JobFinished(id, "pc02", JobOutcome.Failed, "cache", "refused", 0, TimeSpan.Zero,
+                "The cache is too small."), new JobStarted(id, "pc02", "cache", "refused"));
+
+            var done = await AwaitSessionAsync(host, id, v => v.Outcome is not null, seconds: 10);
+            done.Outcome.Should().Be(SessionOutcome.PartlySucceeded);
+            done.Jobs.Select(j => j.Status).Should().Equal(JobStatus.Succeeded, JobStatus.Failed);
+        }
+
+        await using (var host = await DomainHost.StartAsync(store, Unicast)) // the journal replays to the same ends
+        {
+            var replayed = await host.Domain.SessionAsync(id);
+            replayed!.Outcome.Should().Be(SessionOutcome.PartlySucceeded);
+            replayed.Jobs.Select(j => j.Status).Should().Equal(JobStatus.Succeeded, JobStatus.Failed);
+        }
+    }
+
+    [Fact]
     public async Task Cancelling_a_session_stops_its_running_job_drops_its_queued_one_and_records_who()
     {
         using var store = JournalStore.Sqlite();

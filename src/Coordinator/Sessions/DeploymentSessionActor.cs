@@ -236,7 +236,9 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
     {
         _acknowledged.Add(m.Computer);
         _state!.Heard(m.Computer);
-        if (_state!.Job(m.Computer) is not { Status: JobStatus.Queued } || !_starting.Add(m.Computer)) return;
+        // A job whose end is being written is not started again: a JobStarted can arrive after the JobFinished (a computer
+        // that decides at once — already cached, refused — sends both together, and each may wait on its own registry lookup).
+        if (_state!.Job(m.Computer) is not { Status: JobStatus.Queued } || _finishing.Contains(m.Computer) || !_starting.Add(m.Computer)) return;
         PersistAsync(new ComputerJobStarted(_id, m.Computer, m.Path, m.Reason, $"computer:{m.Computer}", DateTimeOffset.UtcNow), e =>
         {
             _starting.Remove(e.Computer);

@@ -63,6 +63,8 @@ public sealed class SessionState
         switch (evt)
         {
             case ComputerJobStarted e:
+                // A start recorded after the job's end (reports overtook each other on their way in) never reopens it.
+                if (Job(e.Computer) is { } started && IsEnded(started.Status)) break;
                 _offline.Remove(e.Computer);
                 Update(e.Computer, j => j with { Status = JobStatus.Running, Path = e.Path, Reason = e.Reason, Waiting = "", StartedAt = j.StartedAt ?? e.At });
                 break;
