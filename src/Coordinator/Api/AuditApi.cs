@@ -29,7 +29,15 @@ public static class AuditApi
             var filter = new AuditFilter(NullIfEmpty(image), NullIfEmpty(classroom), NullIfEmpty(computer), from, NullIfEmpty(repo));
             if (follow != true)
             {
-                await Results.Json(await d.Audit.ReplayAsync(filter, http.RequestAborted), DomainApi.Json).ExecuteAsync(http);
+                // streamed as the journal is read; a read that fails midway cuts the answer off (never a valid-looking part)
+                http.Response.ContentType = "application/json; charset=utf-8";
+                try { await d.Audit.WriteJsonAsync(filter, http.Response.Body, DomainApi.Json, http.RequestAborted); }
+                catch (OperationCanceledException) { }
+                catch (Exception e) when (!http.Response.HasStarted)
+                {
+                    await DomainApi.Error(503, $"The audit could not be read from the journal: {e.Message}").ExecuteAsync(http);
+                }
+                catch (Exception) { http.Abort(); }
                 return;
             }
             http.Response.ContentType = "application/x-ndjson";

@@ -15,6 +15,12 @@ public static class JournalTuning
           tagtable-asqueryable-insert-mode = inline
           # Rows per write transaction: a session over 1,000 computers persists its job events in bursts.
           batch-size = 1000
+          # Writes waiting for the writers: a session over 10,000 computers has ~30,000 job and partition events in flight
+          # (the default 5,000 rejects the rest, and a rejected event is lost to its entity until the computer reports again).
+          buffer-size = 100000
+          # A write's time counts from when it is queued, not when a writer takes it: behind such a burst a write waits its
+          # turn for longer than the default 10 s, and a timed-out write stops its entity (which then recovers and redoes).
+          circuit-breaker.call-timeout = 60s
         }
 
         """;
