@@ -67,6 +67,12 @@ for variant in "${variants[@]}"; do
         --link-mbit "$LINK_MBIT" --repo-link-mbit "$REPO_LINK_MBIT" --data "$data" --keep; then
       echo "deploy-vs-limit: the $variant journey with $n computer(s) failed:" >&2; tail -3 "$work/run.out" >&2
       grep -h "og-lab:" "$work/run.out" >&2 || true
+      # the work directory goes with this script: keep the nodes' log where the message can point
+      kept="/tmp/og-deploy-limit-$variant-$n"
+      cp "$work/run.out" "$kept.out"
+      rm -rf "$kept.logs"; mkdir -p "$kept.logs"
+      cp "$data"/lab.log "$data"/logs/*.log "$kept.logs/" 2>/dev/null || true
+      echo "deploy-vs-limit: the journey's output and the nodes' logs are kept in $kept.out and $kept.logs/" >&2
       exit 1
     fi
     wall=$(cut -d' ' -f1 < "$work/journey-$variant-$n.times")
