@@ -4,6 +4,7 @@ using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using OgActors.ClientNode.Jobs;
 using OgActors.Cluster.Tests.Support;
+using OgActors.Coordinator.Sessions;
 using OgActors.Hosting.Tls;
 using OgActors.Lab;
 using OgActors.Messages.Classrooms;
@@ -125,7 +126,8 @@ public sealed class JobOrderAttackTests : IAsyncLifetime
 
         // The same through the job dispatcher, which signs what it sends: it takes only what a session signed for it.
         var coordinatorLog = WarningLog.On(_lab.Coordinator.System);
-        var dispatcherRef = await _lab.Coordinator.System.ActorSelection("/user/job-dispatcher/*").ResolveOne(TimeSpan.FromSeconds(10));
+        // the singleton itself, by name: its manager has other children (a wildcard once resolved to one, "$a", that dropped the orders)
+        var dispatcherRef = await _lab.Coordinator.System.ActorSelection($"/user/{JobDispatcher.Name}/{JobDispatcher.Name}").ResolveOne(TimeSpan.FromSeconds(10));
         var dispatcher = new RootActorPath(coordinator) / dispatcherRef.Path.Elements;
         void Hand(object order) => student.ActorSelection(dispatcher).Tell(order, forgedSender);
         Hand(new DispatchJob(new RunJob("evil-dispatch", "pc03", EvilRestore("aula"), evil.Ref)));

@@ -34,6 +34,14 @@ public sealed class SessionTests
         return probe;
     }
 
+    /// <summary>Classroom "lab" (10.1.2.0/24) with these computers, repository repo1 announced, image win11 linked to its file.</summary>
+    private static async Task DefineLabAsync(DomainHost host, params string[] computers)
+    {
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", computers);
+        await Scenario.AnnounceRepositoryAsync(host);
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+    }
+
     private static async Task<string> StartAsync(DomainHost host, SessionRequest request)
     {
         var reply = await host.Domain.Planner.StartAsync(request, "alice");
@@ -63,9 +71,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast); // the coordinator's default settings: no static list
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await DefineLabAsync(host, "pc01", "pc02");
         var pc01 = Agent(host, "pc01", UnicastKinds);
         var pc02 = Agent(host, "pc02", UnicastKinds);
 
@@ -88,9 +94,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await DefineLabAsync(host, "pc01", "pc02");
         var withUdpcast = Agent(host, "pc01", [.. UnicastKinds, JobKinds.Of(SessionKind.Restore, TransferMethod.Multicast)]);
         var without = Agent(host, "pc02", UnicastKinds);
 
@@ -111,9 +115,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await DefineLabAsync(host, "pc01");
         var agent = Agent(host, "pc01", JobKinds.Of(SessionKind.CreateImage, TransferMethod.Unicast)); // online, but does not restore
 
         var id = await StartAsync(host, Restore("pc01"));
@@ -128,9 +130,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await DefineLabAsync(host, "pc01", "pc02");
         var pc01 = Agent(host, "pc01"); // the registry's presence: where the agent is, not what it runs
         var pc02 = Agent(host, "pc02");
 
@@ -164,9 +164,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await DefineLabAsync(host, "pc01");
         var agent = Agent(host, "pc01", RestoreKinds);
 
         var id = await StartAsync(host, Restore("pc01"));
@@ -204,9 +202,7 @@ public sealed class SessionTests
         string id;
         await using (var host = await DomainHost.StartAsync(store, Unicast))
         {
-            await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
-            await Scenario.AnnounceRepositoryAsync(host);
-            await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+            await DefineLabAsync(host, "pc01", "pc02");
             var pc01 = Agent(host, "pc01", RestoreKinds);
             var pc02 = Agent(host, "pc02", RestoreKinds);
 
@@ -236,9 +232,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await DefineLabAsync(host, "pc01", "pc02");
         var agent = Agent(host, "pc01", RestoreKinds);
         var other = await StartAsync(host, Restore("pc01")); // pc01 is busy with it: the cancelled session's job queues
         var busy = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
@@ -276,9 +270,7 @@ public sealed class SessionTests
         string id;
         await using (var host = await DomainHost.StartAsync(store, Unicast))
         {
-            await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
-            await Scenario.AnnounceRepositoryAsync(host);
-            await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+            await DefineLabAsync(host, "pc01");
             var pc01 = Agent(host, "pc01", RestoreKinds);
             id = await StartAsync(host, Restore("pc01") with { OfflineTimeoutSeconds = 3 });
             var job = pc01.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
@@ -318,9 +310,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await DefineLabAsync(host, "pc01", "pc02");
         var agent = Agent(host, "pc02", RestoreKinds); // pc01 has no agent at all
 
         var id = await StartAsync(host, Restore("pc01", "pc02") with { OfflineTimeoutSeconds = 2 });
@@ -345,9 +335,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await DefineLabAsync(host, "pc01", "pc02");
         var agent = Agent(host, "pc02", RestoreKinds); // pc01 has no agent: its job waits for it
 
         var id = await StartAsync(host, Restore("pc01", "pc02"));
@@ -369,9 +357,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await DefineLabAsync(host, "pc01");
         var agent = Agent(host, "pc01", RestoreKinds);
 
         var a = await StartAsync(host, Restore("pc01"));
@@ -400,9 +386,7 @@ public sealed class SessionTests
         string id;
         await using (var host = await DomainHost.StartAsync(store, Unicast))
         {
-            await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
-            await Scenario.AnnounceRepositoryAsync(host);
-            await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+            await DefineLabAsync(host, "pc01", "pc02");
             var pc01 = Agent(host, "pc01", RestoreKinds);
             var pc02 = Agent(host, "pc02", RestoreKinds);
 
