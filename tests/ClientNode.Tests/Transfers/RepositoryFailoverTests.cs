@@ -23,6 +23,14 @@ public sealed class RepositoryFailoverTests : RepositoryTestBase
         new(kind, JobRole.Single, image, 1, 1, "repo1", TransferMethod.Unicast, new MulticastSettings(9000, "239.194.0.1", DuplexMode.Full, 100, 0, 60),
             new P2PSettings(P2PMode.Peer, 60), "", null, Alternates: alternates);
 
+    /// <summary>The test ext4 image (seed 1) published on the repository as "ubuntu": its file, size and full sum.</summary>
+    private async Task<(string Image, long Size, string Sum)> PublishUbuntuAsync()
+    {
+        var (_, image) = await TestImages.Ext4Async(1);
+        await PublishAsync(image, "ubuntu");
+        return (image, new FileInfo(image).Length, Tools.Md5(image));
+    }
+
     private RepositoryFailover Failover(RepositoryClient primary, string image, TimeSpan? stall = null, params RepositoryCopy[] alternates) =>
         new(new FailoverPolicy(image, primary.Repository, alternates), primary,
             copy => new RepositoryClient(Http, copy.Repository, new Uri(copy.HttpAddress)) { Folder = copy.Folder })
@@ -33,9 +41,7 @@ public sealed class RepositoryFailoverTests : RepositoryTestBase
     [Fact]
     public async Task A_cache_download_whose_repository_dies_resumes_on_the_alternate_from_the_byte_where_it_stopped()
     {
-        var (_, image) = await TestImages.Ext4Async(1);
-        await PublishAsync(image, "ubuntu");
-        var (size, sum) = (new FileInfo(image).Length, Tools.Md5(image));
+        var (image, size, sum) = await PublishUbuntuAsync();
         await using var link = new DyingLink(BaseUrl, Pace);
         var repo1 = new RepositoryClient(Http, "repo1", link.Url);
         var failover = Failover(repo1, "ubuntu", alternates: new RepositoryCopy("repo2", BaseUrl.ToString(), "", sum));
@@ -62,9 +68,7 @@ public sealed class RepositoryFailoverTests : RepositoryTestBase
     [Fact]
     public async Task A_direct_restore_whose_repository_dies_streams_again_from_the_alternate_and_the_partition_holds_the_image()
     {
-        var (_, image) = await TestImages.Ext4Async(1);
-        await PublishAsync(image, "ubuntu");
-        var (size, sum) = (new FileInfo(image).Length, Tools.Md5(image));
+        var (image, size, sum) = await PublishUbuntuAsync();
         await using var link = new DyingLink(BaseUrl, Pace);
         var repo1 = new RepositoryClient(Http, "repo1", link.Url);
         var failover = Failover(repo1, "ubuntu", alternates: new RepositoryCopy("repo2", BaseUrl.ToString(), "", sum));
@@ -116,9 +120,7 @@ public sealed class RepositoryFailoverTests : RepositoryTestBase
     [Fact]
     public async Task A_repository_that_stops_answering_mid_download_counts_as_gone_after_the_stall_timeout()
     {
-        var (_, image) = await TestImages.Ext4Async(1);
-        await PublishAsync(image, "ubuntu");
-        var (size, sum) = (new FileInfo(image).Length, Tools.Md5(image));
+        var (image, size, sum) = await PublishUbuntuAsync();
         await using var link = new DyingLink(BaseUrl, Pace);
         var repo1 = new RepositoryClient(Http, "repo1", link.Url);
         var failover = Failover(repo1, "ubuntu", TimeSpan.FromSeconds(1), new RepositoryCopy("repo2", BaseUrl.ToString(), "", sum));
@@ -136,9 +138,7 @@ public sealed class RepositoryFailoverTests : RepositoryTestBase
     [Fact]
     public async Task A_repository_that_takes_the_download_but_never_answers_it_counts_as_gone_after_the_stall_timeout()
     {
-        var (_, image) = await TestImages.Ext4Async(1);
-        await PublishAsync(image, "ubuntu");
-        var (size, sum) = (new FileInfo(image).Length, Tools.Md5(image));
+        var (image, size, sum) = await PublishUbuntuAsync();
         await using var link = new DyingLink(BaseUrl, Pace);
         var repo1 = new RepositoryClient(Http, "repo1", link.Url);
         var failover = Failover(repo1, "ubuntu", TimeSpan.FromSeconds(1), new RepositoryCopy("repo2", BaseUrl.ToString(), "", sum));
@@ -180,9 +180,7 @@ public sealed class RepositoryFailoverTests : RepositoryTestBase
     [Fact]
     public async Task A_deploy_job_falls_over_to_the_alternate_its_spec_names_at_the_address_that_repository_announced_and_says_so()
     {
-        var (_, image) = await TestImages.Ext4Async(1);
-        await PublishAsync(image, "ubuntu");
-        var (size, sum) = (new FileInfo(image).Length, Tools.Md5(image));
+        var (image, size, sum) = await PublishUbuntuAsync();
         await using var link = new DyingLink(BaseUrl, Pace);
         // This computer's configuration knows only repo1 (through the dying link); repo2's address comes from the job's alternates.
         var settings = ComputerSettings("pc01", 512) with { RepositoryAddress = name => name == "repo1" ? link.Url : null };
