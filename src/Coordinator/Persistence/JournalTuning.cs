@@ -13,6 +13,11 @@ public static class JournalTuning
           # Tagged events are otherwise inserted one row per round trip (InsertWithInt64Identity, to learn each ordering for
           # its tag rows); the AsQueryable path inserts a whole batch in one INSERT … RETURNING and its tags in one more.
           tagtable-asqueryable-insert-mode = inline
+          # Rows per such INSERT: 4 parameters a row (message, manifest, writer, persistence id), so 100 rows. Without a limit a
+          # session's burst (2,000 job events in one write) became one statement of 8,000 parameters, and linq2db 6.5.1 names
+          # them unique by trying Message, Message_1, Message_2 … in turn: quadratic, about 1 s of CPU for that one statement,
+          # the whole gap between PostgreSQL and the 1 s goal. 100 rows a statement costs n × 100 instead of n² / 2.
+          tagtable-asqueryable-insert-max-parameters = 400
           # Rows per write transaction: a session over 1,000 computers persists its job events in bursts.
           batch-size = 1000
           # Writes waiting for the writers: a session over 10,000 computers has ~30,000 job and partition events in flight
