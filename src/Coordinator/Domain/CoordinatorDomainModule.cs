@@ -33,12 +33,14 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
         var sessions = WithConfiguration(_sessions, config);
         // og.tls on: job orders are signed with this coordinator's certificate, and the dispatcher takes only signed ones.
         var tls = config is null ? null : OgActors.Hosting.Tls.TlsSettings.From(config);
+        var registeredAgent = sessions.RegisteredAgent ?? RegisteredAgentFrom(services);
         // The bridge is a cluster singleton too (next to nothing it needs: it talks to the registry's and the dispatcher's proxies),
         // so each presence change reaches the one dispatcher once, not once per coordinator.
         akka.AddCoordinatorDomain(sessions with
             {
                 Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>(),
-                AgentAddress = sessions.AgentAddress ?? AgentAddressFrom(services),
+                RegisteredAgent = registeredAgent,
+                AgentAddress = sessions.AgentAddress ?? (async computer => (await registeredAgent(computer))?.Path.Address),
                 Orders = sessions.Orders ?? (tls is null ? null : OgActors.Hosting.Tls.JobOrderSigner.From(tls)),
                 OrderCheck = sessions.OrderCheck ?? (tls is null ? null : OgActors.Hosting.Tls.JobOrderVerifier.From(tls, OgActors.Messages.Sessions.JobOrderAudience.Dispatcher)),
             })
@@ -47,11 +49,11 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
                 new ClusterSingletonOptions { Role = CoordinatorDomainSetup.Role }, createProxyToo: false);
     }
 
-    /// <summary>A computer's registered agent's address, asked of the computer registry (null: offline or unknown).</summary>
-    private static Func<string, Task<Akka.Actor.Address?>> AgentAddressFrom(IServiceProvider services) => async computer =>
+    /// <summary>A computer's registered agent, asked of the computer registry (null: offline or unknown).</summary>
+    private static Func<string, Task<Akka.Actor.IActorRef?>> RegisteredAgentFrom(IServiceProvider services) => async computer =>
         await services.GetRequiredService<ActorRegistry>().Get<ComputerRegistry>()
             .Ask<object>(new OgActors.Messages.Computers.GetComputer(computer), TimeSpan.FromSeconds(10)) is OgActors.Messages.Computers.ComputerStatus { Online: true } s
-            ? s.Agent.Path.Address
+            ? s.Agent
             : null;
 
     /// <summary>The session settings with <c>og.coordinator.sessions.offline-timeout</c> from the node's configuration, when set.</summary>

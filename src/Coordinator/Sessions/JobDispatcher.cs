@@ -7,7 +7,8 @@ namespace OgActors.Coordinator.Sessions;
 /// <summary>
 /// The seam between sessions and computers: one for the whole cluster (a cluster singleton on the coordinators). Knows each computer's agent (from
 /// <see cref="AgentAvailable"/>/<see cref="AgentGone"/>, published by the computer registry on DistributedPubSub topic
-/// <see cref="JobKinds.AgentsTopic"/> or on this node's EventStream)
+/// <see cref="JobKinds.AgentsTopic"/> or on this node's EventStream; the registry's presence news is checked with the
+/// registry itself before it counts, since anyone who reaches a coordinator can publish such news)
 /// and enforces <b>one job at a time per computer</b>: a job for a busy or offline computer is <b>queued</b>
 /// (first come, first served) and its session told why; it is forwarded when the computer is free and online.
 /// <para><b>Capabilities decide dispatch.</b> Each computer's job runner announces the job kinds it can run
@@ -37,26 +38,36 @@ public sealed class JobDispatcher : ReceiveActor
     private readonly IActorRef? _mediator;
     private readonly OgActors.Hosting.Tls.JobOrderSigner? _signer;
     private readonly OgActors.Hosting.Tls.JobOrderVerifier? _check;
+    private readonly Func<string, Task<IActorRef?>>? _registry;
+
+    /// <summary>What the computer registry answered about a computer's agent (null: not online), after presence news of it.</summary>
+    private sealed record Registered(string Computer, IActorRef? Agent) : INoSerializationVerificationNeeded;
 
     /// <param name="signer">Signs each order as it goes to a computer (og.tls on; null: unsigned).</param>
     /// <param name="check">Checks that a session signed the orders handed in (og.tls on; null: taken unchecked).</param>
-    public JobDispatcher(IActorRef? mediator, OgActors.Hosting.Tls.JobOrderSigner? signer = null, OgActors.Hosting.Tls.JobOrderVerifier? check = null)
+    /// <param name="registry">A computer's registered agent, asked of the computer registry: presence news is checked against it
+    /// (<see cref="SessionSettings.RegisteredAgent"/>; null: the news is believed).</param>
+    public JobDispatcher(IActorRef? mediator, OgActors.Hosting.Tls.JobOrderSigner? signer = null, OgActors.Hosting.Tls.JobOrderVerifier? check = null,
+        Func<string, Task<IActorRef?>>? registry = null)
     {
         _mediator = mediator;
         _signer = signer;
         _check = check;
+        _registry = registry;
         Receive<DispatchJob>(m => { if (FromSession(m.Job)) Dispatch(m.Job); });
         Receive<ReleaseComputer>(Release);
         Receive<CancelJob>(m => { if (FromSession(m)) Cancel(m); });
-        Receive<AgentAvailable>(Online);
-        Receive<AgentGone>(Offline);
+        Receive<AgentAvailable>(m => { if (m.JobKinds.Count == 0 && _registry is not null) AskRegistry(m.Computer); else Online(m); });
+        Receive<AgentGone>(m => { if (_registry is not null) AskRegistry(m.Computer); else Offline(m); });
+        Receive<Registered>(Confirmed);
         Receive<ComputerRemovedFromClassroom>(Removed);
         Receive<JobFinishedAck>(_ => { });
         Receive<Akka.Cluster.Tools.PublishSubscribe.SubscribeAck>(_ => { });
     }
 
-    public static Props Props(IActorRef? mediator, OgActors.Hosting.Tls.JobOrderSigner? signer = null, OgActors.Hosting.Tls.JobOrderVerifier? check = null) =>
-        Akka.Actor.Props.Create(() => new JobDispatcher(mediator, signer, check));
+    public static Props Props(IActorRef? mediator, OgActors.Hosting.Tls.JobOrderSigner? signer = null, OgActors.Hosting.Tls.JobOrderVerifier? check = null,
+        Func<string, Task<IActorRef?>>? registry = null) =>
+        Akka.Actor.Props.Create(() => new JobDispatcher(mediator, signer, check, registry));
 
     /// <summary>Its name as a cluster singleton (one dispatcher for every coordinator).</summary>
     public const string Name = "job-dispatcher";
@@ -223,6 +234,35 @@ public sealed class JobDispatcher : ReceiveActor
             }
         }
         Use(m);
+    }
+
+    /// <summary>
+    /// Presence news of a computer (its agent came, or went) is a cue, not a fact: whoever reaches a coordinator can publish
+    /// it, so the registry — where a computer's agent is bound by its registration — is asked, and its answer is what counts.
+    /// </summary>
+    private void AskRegistry(string computer)
+    {
+        var self = Self;
+        _registry!(computer).WaitAsync(TimeSpan.FromSeconds(15)).ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully) self.Tell(new Registered(computer, t.Result));
+            else _log.Warning("Could not ask the computer registry where {0}'s agent is: {1}", computer, t.Exception?.GetBaseException().Message);
+        }, TaskScheduler.Default);
+    }
+
+    /// <summary>The registry's answer: the computer's agent where it is registered, or gone; nothing to do when that is what this knows already.</summary>
+    private void Confirmed(Registered r)
+    {
+        if (r.Agent is null)
+        {
+            if (_agents.ContainsKey(r.Computer) || _registered.ContainsKey(r.Computer)) Offline(new AgentGone(r.Computer));
+            return;
+        }
+        // known already: registered from that node, and its jobs go to that node (its agent, or its runner that announced itself)
+        var node = r.Agent.Path.Address;
+        if (_registered.TryGetValue(r.Computer, out var known) && known.Equals(node)
+            && _agents.TryGetValue(r.Computer, out var agent) && agent.Path.Address.Equals(node)) return;
+        Online(new AgentAvailable(r.Computer, r.Agent, []));
     }
 
     /// <summary>This process, or a member of the cluster (coordinators and repositories; computers are never members).</summary>

@@ -1,0 +1,95 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using OgActors.Coordinator.Computers;
+using OgActors.Coordinator.Sessions;
+using OgActors.Coordinator.Tests.Support;
+using OgActors.Hosting.Serialization;
+using OgActors.Messages.Common;
+using OgActors.Messages.Computers;
+using OgActors.Messages.Sessions;
+
+namespace OgActors.Coordinator.Tests;
+
+/// <summary>
+/// Attack: a student's ActorSystem (a real remote system, on no registered computer's node) tells the job dispatcher the
+/// registry's presence news about pc01 — "pc01's agent is here, at my actor" and "pc01's agent went away" — as anyone who
+/// reaches a coordinator can (a ClusterClient publishes on the agents' topic; a direct send names the singleton). Believed,
+/// the first would hand pc01's next orders, a create-image job's upload capability among them, to the student, and the
+/// second would hold pc01's jobs as offline. The dispatcher asks the computer registry instead, which holds pc01 at pc01's
+/// own node: pc01's job reaches pc01 and nothing reaches the student.
+/// </summary>
+public sealed class PresenceNewsAttackTests
+{
+    private static readonly string[] RestoreKinds = [JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast)];
+
+    private static ActorSystem RemoteSystem(string host) => ActorSystem.Create("ogactors", ConfigurationFactory.ParseString($$"""
+        akka.actor.provider = remote
+        akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0 }
+        akka.loglevel = WARNING
+        """).WithFallback(ConfigurationFactory.ParseString(SerializationSetup.Hocon)));
+
+    [Fact]
+    public async Task Forged_presence_news_about_a_computer_neither_takes_its_orders_nor_holds_its_jobs()
+    {
+        using var store = JournalStore.Sqlite();
+        IActorRef? registry = null;
+        async Task<IActorRef?> Registered(string pc) =>
+            await registry!.Ask<object>(new GetComputer(pc), TimeSpan.FromSeconds(5)) is ComputerStatus { Online: true } s ? s.Agent : null;
+        var settings = new SessionSettings
+        {
+            ResendInterval = TimeSpan.FromMilliseconds(400),
+            RegisteredAgent = Registered,
+            AgentAddress = async pc => (await Registered(pc))?.Path.Address,
+        };
+        await using var host = await DomainHost.StartAsync(store, settings, serializeMessages: false);
+        registry = host.Registry.Get<ComputerRegistry>();
+        var pc01Node = RemoteSystem("127.0.0.1");
+        var studentNode = RemoteSystem("127.0.0.4");
+        try
+        {
+            await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+            await Scenario.AnnounceRepositoryAsync(host);
+            await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+            var pc01 = new TestProbe(pc01Node, new XunitAssertions());
+            var agent = await host.System.ActorSelection(pc01.Ref.Path.ToStringWithAddress(((ExtendedActorSystem)pc01Node).Provider.DefaultAddress))
+                .ResolveOne(TimeSpan.FromSeconds(10));
+            registry.Tell(new RegisterComputer(new ComputerInventory("pc01", "52:54:00:00:00:01", "10.1.2.11", [Scenario.Partition(1, "NTFS")],
+                new CacheInfo("", 0, 0)), agent));
+            pc01.ExpectMsg<ComputerRegistered>(TimeSpan.FromSeconds(10));
+            host.System.EventStream.Publish(new AgentAvailable("pc01", agent, [])); // the registry's presence (AgentPresenceBridge)
+            host.System.EventStream.Publish(new AgentAvailable("pc01", agent, RestoreKinds)); // the runner's own announcement
+
+            // The student names the dispatcher singleton and sends it presence news about pc01.
+            var student = new TestProbe(studentNode, new XunitAssertions());
+            var dispatcher = await host.System.ActorSelection($"/user/{JobDispatcher.Name}/{JobDispatcher.Name}").ResolveOne(TimeSpan.FromSeconds(10));
+            var atDispatcher = studentNode.ActorSelection(dispatcher.Path.ToStringWithAddress(((ExtendedActorSystem)host.System).Provider.DefaultAddress));
+            atDispatcher.Tell(new AgentAvailable("pc01", student.Ref, []), student.Ref);
+            atDispatcher.Tell(new AgentGone("pc01"), student.Ref);
+            atDispatcher.Tell(new AgentAvailable("pc01", student.Ref, []), student.Ref);
+            await Task.Delay(1500); // believed, the news would take effect within milliseconds
+
+            var reply = await host.Domain.Planner.StartAsync(new SessionRequest(SessionKind.Restore, Computers: ["pc01"], Image: "win11",
+                Partition: 1, Method: TransferMethod.Unicast), "alice");
+            var id = reply.Should().BeOfType<Accepted>((reply as Refused)?.Reason).Subject.Id!;
+            pc01.FishForMessage(m => m is RunJob { Computer: "pc01" }, TimeSpan.FromSeconds(10), "pc01's job reaches pc01's own agent");
+            student.ExpectNoMsg(TimeSpan.FromSeconds(2));
+            var view = await host.Domain.SessionAsync(id);
+            view!.Jobs.Single().Waiting.Should().NotContain("offline", "the forged departure was not believed");
+
+            // Genuine news still counts: pc01's agent really goes away (the registry hears it), and the dispatcher holds its jobs.
+            registry.Tell(new UnregisterComputer("pc01", agent));
+            host.System.EventStream.Publish(new AgentGone("pc01"));
+            var until = DateTime.UtcNow.AddSeconds(15);
+            while (!(view = await host.Domain.SessionAsync(id))!.Jobs.Single().Waiting.Contains("offline") && DateTime.UtcNow < until)
+                await Task.Delay(100);
+            view.Jobs.Single().Waiting.Should().Contain("offline");
+        }
+        finally
+        {
+            await studentNode.Terminate();
+            await pc01Node.Terminate();
+        }
+    }
+}
