@@ -1,9 +1,8 @@
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using OgActors.Coordinator.Sessions;
-using OgActors.Hosting.Serialization;
+using OgActors.Coordinator.Tests.Support;
 using OgActors.Messages.Classrooms;
 using OgActors.Messages.Common;
 using OgActors.Messages.Sessions;
@@ -30,22 +29,15 @@ public sealed class AgentAnnouncementTests
         AgentAnnouncementCheck.Refusal("pc01", Student, Pc01).Should().Contain("pc01 is registered from akka.tcp://ogactors@10.1.2.11:7001");
     }
 
-    private static ActorSystem RemoteSystem(string host) => ActorSystem.Create("ogactors", ConfigurationFactory.ParseString($$"""
-        akka.actor.provider = remote
-        akka.actor.serialize-messages = on
-        akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0 }
-        akka.loglevel = WARNING
-        """).WithFallback(ConfigurationFactory.ParseString(SerializationSetup.Hocon)));
-
     private static RunJob Job(IActorRef session) => new("s1", "pc01", new JobSpec(SessionKind.Restore, JobRole.Single, "win11", 1, 1, "repo1",
         TransferMethod.Unicast, new MulticastSettings(9000, "239.194.0.1", DuplexMode.Full, 100, 0, 60), new P2PSettings(P2PMode.Peer, 60), "", null), session);
 
     [Fact]
     public async Task A_students_announcement_for_another_computer_does_not_get_that_computers_job()
     {
-        var coordinator = RemoteSystem("127.0.0.1");
-        var pc01Node = RemoteSystem("127.0.0.1");
-        var studentNode = RemoteSystem("127.0.0.2");
+        var coordinator = RemoteNodes.Start("127.0.0.1", serializeMessages: true);
+        var pc01Node = RemoteNodes.Start("127.0.0.1", serializeMessages: true);
+        var studentNode = RemoteNodes.Start("127.0.0.2", serializeMessages: true);
         try
         {
             var dispatcher = coordinator.ActorOf(JobDispatcher.Props(null), "job-dispatcher");

@@ -40,18 +40,8 @@ public sealed class CloneRemoteSessionTests
         return (host, id, jobs[0], agents[0], jobs[1..], agents[1..]);
     }
 
-    private static async Task<SessionView> AwaitAsync(DomainHost host, string id, Func<SessionView, bool> condition, int seconds = 20)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        SessionView? view = null;
-        while (DateTime.UtcNow < until)
-        {
-            view = await host.Domain.SessionAsync(id);
-            if (view is not null && condition(view)) return view;
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"Session {id} did not reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(view)}");
-    }
+    private static Task<SessionView> AwaitAsync(DomainHost host, string id, Func<SessionView, bool> condition, int seconds = 20) =>
+        Polling.UntilAsync(() => host.Domain.SessionAsync(id), condition, $"Session {id}", seconds);
 
     private static CloneOffer Offer(string id, IActorRef master) =>
         new(id, "pc01", CloneSourceKind.Partition, "pc01-part1", 0, "PARTCLONE", "LZOP", "ext4", 256L << 20, "0123456789abcdef0123456789abcdef", 0,

@@ -1,11 +1,9 @@
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Sessions;
 using OgActors.Coordinator.Tests.Support;
-using OgActors.Hosting.Serialization;
 using OgActors.Messages.Common;
 using OgActors.Messages.Computers;
 using OgActors.Messages.Sessions;
@@ -20,12 +18,6 @@ namespace OgActors.Coordinator.Tests;
 public sealed class FakeJobReportTests
 {
     private static readonly string[] RestoreKinds = [JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast)];
-
-    private static ActorSystem RemoteSystem(string name, string host) => ActorSystem.Create(name, ConfigurationFactory.ParseString($$"""
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0 }
-        akka.loglevel = WARNING
-        """).WithFallback(ConfigurationFactory.ParseString(SerializationSetup.Hocon)));
 
     private static JobFinished Finished(string id, string pc, JobOutcome outcome) =>
         new(id, pc, outcome, "direct unicast", "fake or real", 1 << 20, TimeSpan.FromSeconds(1), outcome == JobOutcome.Failed ? "disk error" : "");
@@ -43,9 +35,9 @@ public sealed class FakeJobReportTests
         };
         await using var host = await DomainHost.StartAsync(store, settings, serializeMessages: false);
         registry = host.Registry.Get<ComputerRegistry>();
-        var pc01Node = RemoteSystem("ogactors", "127.0.0.1");
-        var pc02Node = RemoteSystem("ogactors", "127.0.0.2");
-        var foreign = RemoteSystem("ogactors", "127.0.0.3");
+        var pc01Node = RemoteNodes.Start("127.0.0.1");
+        var pc02Node = RemoteNodes.Start("127.0.0.2");
+        var foreign = RemoteNodes.Start("127.0.0.3");
         try
         {
             await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
@@ -55,7 +47,7 @@ public sealed class FakeJobReportTests
             var pc02 = new TestProbe(pc02Node, new XunitAssertions());
             foreach (var (name, probe) in new[] { ("pc01", pc01), ("pc02", pc02) })
             {
-                var agent = await host.System.ActorSelection(probe.Ref.Path.ToStringWithAddress(((ExtendedActorSystem)probe.Sys).Provider.DefaultAddress)).ResolveOne(TimeSpan.FromSeconds(10));
+                var agent = await RemoteNodes.ResolveAsync(host.System, probe.Ref, probe.Sys);
                 registry.Tell(new RegisterComputer(new ComputerInventory(name, "52:54:00:00:00:01", "10.1.2.11", [Scenario.Partition(1, "NTFS")], new CacheInfo("", 0, 0)), agent));
                 probe.ExpectMsg<ComputerRegistered>(TimeSpan.FromSeconds(10));
                 host.System.EventStream.Publish(new AgentAvailable(name, agent, [])); // the registry's presence (AgentPresenceBridge)

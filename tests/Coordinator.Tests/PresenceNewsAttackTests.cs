@@ -1,11 +1,9 @@
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Sessions;
 using OgActors.Coordinator.Tests.Support;
-using OgActors.Hosting.Serialization;
 using OgActors.Messages.Common;
 using OgActors.Messages.Computers;
 using OgActors.Messages.Sessions;
@@ -24,12 +22,6 @@ public sealed class PresenceNewsAttackTests
 {
     private static readonly string[] RestoreKinds = [JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast)];
 
-    private static ActorSystem RemoteSystem(string host) => ActorSystem.Create("ogactors", ConfigurationFactory.ParseString($$"""
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = "{{host}}", port = 0 }
-        akka.loglevel = WARNING
-        """).WithFallback(ConfigurationFactory.ParseString(SerializationSetup.Hocon)));
-
     [Fact]
     public async Task Forged_presence_news_about_a_computer_neither_takes_its_orders_nor_holds_its_jobs()
     {
@@ -45,16 +37,15 @@ public sealed class PresenceNewsAttackTests
         };
         await using var host = await DomainHost.StartAsync(store, settings, serializeMessages: false);
         registry = host.Registry.Get<ComputerRegistry>();
-        var pc01Node = RemoteSystem("127.0.0.1");
-        var studentNode = RemoteSystem("127.0.0.4");
+        var pc01Node = RemoteNodes.Start("127.0.0.1");
+        var studentNode = RemoteNodes.Start("127.0.0.4");
         try
         {
             await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
             await Scenario.AnnounceRepositoryAsync(host);
             await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
             var pc01 = new TestProbe(pc01Node, new XunitAssertions());
-            var agent = await host.System.ActorSelection(pc01.Ref.Path.ToStringWithAddress(((ExtendedActorSystem)pc01Node).Provider.DefaultAddress))
-                .ResolveOne(TimeSpan.FromSeconds(10));
+            var agent = await RemoteNodes.ResolveAsync(host.System, pc01.Ref, pc01Node);
             registry.Tell(new RegisterComputer(new ComputerInventory("pc01", "52:54:00:00:00:01", "10.1.2.11", [Scenario.Partition(1, "NTFS")],
                 new CacheInfo("", 0, 0)), agent));
             pc01.ExpectMsg<ComputerRegistered>(TimeSpan.FromSeconds(10));
@@ -64,7 +55,7 @@ public sealed class PresenceNewsAttackTests
             // The student names the dispatcher singleton and sends it presence news about pc01.
             var student = new TestProbe(studentNode, new XunitAssertions());
             var dispatcher = await host.System.ActorSelection($"/user/{JobDispatcher.Name}/{JobDispatcher.Name}").ResolveOne(TimeSpan.FromSeconds(10));
-            var atDispatcher = studentNode.ActorSelection(dispatcher.Path.ToStringWithAddress(((ExtendedActorSystem)host.System).Provider.DefaultAddress));
+            var atDispatcher = await RemoteNodes.ResolveAsync(studentNode, dispatcher, host.System);
             atDispatcher.Tell(new AgentAvailable("pc01", student.Ref, []), student.Ref);
             atDispatcher.Tell(new AgentGone("pc01"), student.Ref);
             atDispatcher.Tell(new AgentAvailable("pc01", student.Ref, []), student.Ref);

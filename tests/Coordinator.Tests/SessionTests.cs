@@ -48,35 +48,15 @@ public sealed class SessionTests
         return reply.Should().BeOfType<Accepted>().Subject.Id!;
     }
 
-    private static async Task<SessionView> AwaitSessionAsync(DomainHost host, string id, Func<SessionView, bool> condition, int seconds = 20)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        SessionView? view = null;
-        while (DateTime.UtcNow < until)
-        {
-            view = await host.Domain.SessionAsync(id);
-            if (view is not null && condition(view)) return view;
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"Session {id} did not reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(view)}");
-    }
+    private static Task<SessionView> AwaitSessionAsync(DomainHost host, string id, Func<SessionView, bool> condition, int seconds = 20) =>
+        Polling.UntilAsync(() => host.Domain.SessionAsync(id), condition, $"Session {id}", seconds);
 
     /// <summary>
     /// The classroom once it shows what a session recorded: a job's partition record reaches the classroom right after the
     /// job's end is written, so it may trail the session's conclusion by a moment.
     /// </summary>
-    private static async Task<ClassroomView> AwaitClassroomAsync(DomainHost host, string name, Func<ClassroomView, bool> condition, int seconds = 20)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        ClassroomView? room = null;
-        while (DateTime.UtcNow < until)
-        {
-            room = await host.Domain.ClassroomAsync(name);
-            if (room is not null && condition(room)) return room;
-            await Task.Delay(100);
-        }
-        throw new Xunit.Sdk.XunitException($"Classroom {name} did not reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(room)}");
-    }
+    private static Task<ClassroomView> AwaitClassroomAsync(DomainHost host, string name, Func<ClassroomView, bool> condition) =>
+        Polling.UntilAsync(() => host.Domain.ClassroomAsync(name), condition, $"Classroom {name}");
 
     private static void Reply(RunJob job, TestProbe agent, params ISessionMessage[] messages)
     {
