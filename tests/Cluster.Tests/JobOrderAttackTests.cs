@@ -22,8 +22,9 @@ namespace OgActors.Cluster.Tests;
 /// computer certificate, a genuine order the coordinator signed for pc03 (as kept by a student who sat at pc03; the test
 /// signs it with the coordinator's key, as the dispatcher does) as it is and readdressed to pc01, a genuine order with its
 /// spec altered, and CancelJobs for the real session; and hands the dispatcher RunJobs for pc03 (unsigned, signed with the
-/// computer certificate, the genuine pc03 order) and a CancelJob for pc02. Each is refused with a log line saying why,
-/// nothing answers the student, nothing of theirs runs on any computer, and the real session succeeds.
+/// computer certificate, the genuine pc03 order), a CancelJob for pc02 and a ReleaseComputer that would free pc02 mid-job.
+/// Each is refused with a log line saying why, nothing answers the student, nothing of theirs runs on any computer, and the
+/// real session succeeds.
 /// </summary>
 public sealed class JobOrderAttackTests : IAsyncLifetime
 {
@@ -134,6 +135,7 @@ public sealed class JobOrderAttackTests : IAsyncLifetime
         Hand(new DispatchJob(studentSigner.Seal(new RunJob("evil-dispatch-signed", "pc03", EvilRestore("aula"), evil.Ref), audience: JobOrderAudience.Dispatcher)));
         Hand(new DispatchJob(forPc03));
         Hand(new CancelJob(id, "pc02"));
+        Hand(new ReleaseComputer(id, "pc02")); // believed, pc02's next queued job would start while this one runs
 
         string[] Refusals() => [.. log.Lines.Where(l => l.StartsWith("Refused ") && l.Contains($" from {coordinator}: "))];
         await Eventually.Within(TimeSpan.FromSeconds(20), () => Task.FromResult(Refusals().Length >= 7), "pc01 logs a refusal for each of the 7 orders");
@@ -151,13 +153,14 @@ public sealed class JobOrderAttackTests : IAsyncLifetime
 
         string[] DispatcherRefusals() => [.. coordinatorLog.Lines.Where(l => l.StartsWith("Refused ") &&
             (l.Contains("evil-dispatch") || l.Contains("evil-replayed") || l.Contains($"of session {id} for pc02")))];
-        await Eventually.Within(TimeSpan.FromSeconds(20), () => Task.FromResult(DispatcherRefusals().Length >= 4), () => $"the dispatcher {dispatcher} logs a refusal for each of the 4 orders; it logged: {string.Join("\n", coordinatorLog.Lines)}");
+        await Eventually.Within(TimeSpan.FromSeconds(20), () => Task.FromResult(DispatcherRefusals().Length >= 5), () => $"the dispatcher {dispatcher} logs a refusal for each of the 5 orders; it logged: {string.Join("\n", coordinatorLog.Lines)}");
         var atDispatcher = DispatcherRefusals();
-        atDispatcher.Should().HaveCount(4, string.Join("\n", atDispatcher));
+        atDispatcher.Should().HaveCount(5, string.Join("\n", atDispatcher));
         atDispatcher.Should().ContainSingle(l => l.StartsWith("Refused RunJob of session evil-dispatch for pc03") && l.EndsWith("it is not signed, and with og.tls on only job orders a coordinator signed are obeyed"));
         atDispatcher.Should().ContainSingle(l => l.StartsWith("Refused RunJob of session evil-dispatch-signed for pc03") && l.Contains("is a computer certificate"));
         atDispatcher.Should().ContainSingle(l => l.StartsWith("Refused RunJob of session evil-replayed for pc03") && l.EndsWith("it is signed as an order for a computer, not for the job dispatcher"));
         atDispatcher.Should().ContainSingle(l => l.StartsWith($"Refused CancelJob of session {id} for pc02") && l.Contains("it is not signed"));
+        atDispatcher.Should().ContainSingle(l => l.StartsWith($"Refused ReleaseComputer of session {id} for pc02") && l.Contains("it is not signed"));
 
         // Nothing answered the student; nothing of theirs ran; the real session goes on to succeed on both computers.
         evil.ExpectNoMsg(TimeSpan.FromSeconds(1));

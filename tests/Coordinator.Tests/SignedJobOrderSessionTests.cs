@@ -70,9 +70,10 @@ public sealed class SignedJobOrderSessionTests : IDisposable
         queued.Seal!.IssuedAt.Should().BeOnOrAfter(released.AddMilliseconds(-1), "it was signed when it was sent, not when it was queued");
 
         queued.ReplyTo.Tell(new JobAccepted(second, "pc01"), agent.Ref);
+        (await host.Domain.Planner.StartAsync(request, "carol")).Should().BeOfType<Accepted>(); // a third session waits behind the second
 
         // The dispatcher signs only what a session signed: an order handed to it unsigned, or signed with a computer's
-        // certificate, is refused — also a CancelJob for the running job — and nothing reaches the computer.
+        // certificate, is refused — also a CancelJob for the running job, and a ReleaseComputer — and nothing reaches the computer.
         var dispatcher = host.Registry.Get<OgActors.Coordinator.Domain.JobDispatcherKey>();
         var pcIssued = site.Issue("pc-student", CertificateRole.Computer);
         using var pcCertificate = PemFiles.ReadCertificateWithKey(pcIssued.CertificatePath, pcIssued.KeyPath, "pc-student");
@@ -83,6 +84,9 @@ public sealed class SignedJobOrderSessionTests : IDisposable
         dispatcher.Tell(new DispatchJob(run)); // the order the computer received, handed back: signed for a computer, not for the dispatcher
         dispatcher.Tell(new CancelJob(second, "pc01"));
         dispatcher.Tell(student.Seal(new CancelJob(second, "pc01"), audience: JobOrderAudience.Dispatcher));
+        // believed, a release would start the third session's job on pc01 while the second's runs
+        dispatcher.Tell(new ReleaseComputer(second, "pc01"));
+        dispatcher.Tell(student.Seal(new ReleaseComputer(second, "pc01"), audience: JobOrderAudience.Dispatcher));
         agent.ReceiveWhile(TimeSpan.FromSeconds(2), m => m).Should().NotContain(m =>
             m is CancelJob || m is JobQueued || m is RunJob && ((RunJob)m).SessionId != second, "nothing handed to the dispatcher without a session's signature went on");
 

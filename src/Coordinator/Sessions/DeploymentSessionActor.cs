@@ -119,7 +119,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
     /// <summary>
     /// An order for a computer, signed by this coordinator when og.tls is on (see <see cref="SessionSettings.Orders"/>): the
     /// RunJob and CancelJob the session hands the dispatcher (which takes only signed ones, and signs them again as it sends
-    /// them), the JobFinishedAck it answers the computer with.
+    /// them), the ReleaseComputer that frees the computer in the dispatcher, the JobFinishedAck it answers the computer with.
     /// </summary>
     private T Signed<T>(T order, JobOrderAudience audience = JobOrderAudience.Dispatcher) where T : IJobOrder =>
         _settings.Orders is { } signer ? signer.Seal(order, audience: audience) : order;
@@ -227,7 +227,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
             _finishing.Remove(e.Computer);
             _acknowledged.Add(e.Computer);
             _state.Apply(e);
-            _dispatcher.Tell(new ReleaseComputer(_id, e.Computer));
+            _dispatcher.Tell(Signed(new ReleaseComputer(_id, e.Computer)));
             ConcludeIfDone();
         });
     }
@@ -259,7 +259,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         {
             _finishing.Remove(e.Computer);
             _state.Apply(e);
-            _dispatcher.Tell(new ReleaseComputer(_id, e.Computer));
+            _dispatcher.Tell(Signed(new ReleaseComputer(_id, e.Computer)));
             if (IsMaster(e.Computer) && e.Outcome != JobOutcome.Succeeded)
                 Self.Tell(new AbortClone($"The master {e.Computer} failed: {(e.Error.Length > 0 ? e.Error : e.Outcome.ToString().ToLowerInvariant()).TrimEnd('.')}."));
             if (SessionState.PartitionRecord(_state.Plan, e) is var (revision, damage)) RecordPartition(_state.Job(e.Computer)!, revision, damage);

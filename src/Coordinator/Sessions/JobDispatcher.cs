@@ -55,7 +55,7 @@ public sealed class JobDispatcher : ReceiveActor
         _check = check;
         _registry = registry;
         Receive<DispatchJob>(m => { if (FromSession(m.Job)) Dispatch(m.Job); });
-        Receive<ReleaseComputer>(Release);
+        Receive<ReleaseComputer>(m => { if (FromSession(m)) Release(m); });
         Receive<CancelJob>(m => { if (FromSession(m)) Cancel(m); });
         Receive<AgentAvailable>(m => { if (m.JobKinds.Count == 0 && _registry is not null) AskRegistry(m.Computer); else Online(m); });
         Receive<AgentGone>(m => { if (_registry is not null) AskRegistry(m.Computer); else Offline(m); });
@@ -96,8 +96,8 @@ public sealed class JobDispatcher : ReceiveActor
     }
 
     /// <summary>
-    /// With og.tls on, a RunJob or CancelJob is taken only with a coordinator's valid signature (a session's): the dispatcher
-    /// signs what it sends, so it must not sign what anyone who reaches it asks — a lab PC holds a computer certificate the
+    /// With og.tls on, a RunJob, CancelJob or ReleaseComputer is taken only with a coordinator's valid signature (a session's):
+    /// the dispatcher signs what it sends, so it must not sign what anyone who reaches it asks — a lab PC holds a computer certificate the
     /// transport lets in, and names whatever sender it likes. Anything else is logged and dropped, unanswered.
     /// </summary>
     private bool FromSession(IJobOrder order)

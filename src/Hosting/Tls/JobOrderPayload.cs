@@ -36,12 +36,13 @@ public static class JobOrderPayload
     public static string SpecDigest(JobSpec spec) =>
         Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(spec, SpecJson))).ToLowerInvariant();
 
-    /// <summary>"RunJob", "CancelJob", "JobFinishedAck": a seal for one kind of order does not fit another.</summary>
+    /// <summary>"RunJob", "CancelJob", "JobFinishedAck", "ReleaseComputer": a seal for one kind of order does not fit another.</summary>
     public static string KindOf(IJobOrder order) => order switch
     {
         RunJob => nameof(RunJob),
         CancelJob => nameof(CancelJob),
         JobFinishedAck => nameof(JobFinishedAck),
+        ReleaseComputer => nameof(ReleaseComputer),
         _ => order.GetType().Name,
     };
 }

@@ -64,6 +64,7 @@ public sealed class JobOrderSigner : IDisposable
             RunJob run => run with { Seal = seal },
             CancelJob cancel => cancel with { Seal = seal },
             JobFinishedAck ack => ack with { Seal = seal },
+            ReleaseComputer release => release with { Seal = seal },
             _ => throw new ArgumentException($"{order.GetType().Name} is not a job order this signer knows.", nameof(order)),
         });
     }

@@ -112,9 +112,12 @@ public sealed record DispatchJob(RunJob Job) : IOgMessage;
 [Manifest("job.cancel")]
 public sealed record CancelJob(string SessionId, string Computer, JobOrderSeal? Seal = null) : IJobOrder;
 
-/// <summary>Session → dispatcher: the computer's job in this session is over; the computer is free.</summary>
+/// <summary>
+/// Session → dispatcher: the computer's job in this session is over; the computer is free. With TLS on the session signs it
+/// for the dispatcher, like the orders it hands it: believed from anyone, it would let the next queued job start while this one runs.
+/// </summary>
 [Manifest("job.release")]
-public sealed record ReleaseComputer(string SessionId, string Computer) : IJobMessage;
+public sealed record ReleaseComputer(string SessionId, string Computer, JobOrderSeal? Seal = null) : IJobOrder;
 
 /// <summary>
 /// The computer registry → dispatchers (DistributedPubSub topic JobKinds.AgentsTopic, or the node's EventStream): a computer's agent is online, and
