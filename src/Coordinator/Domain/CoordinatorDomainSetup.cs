@@ -36,8 +36,8 @@ public static class CoordinatorDomainSetup
                 new ShardOptions { Role = role, StateStoreMode = StateStoreMode.DData })
             // One dispatcher for the whole cluster (a singleton on the oldest coordinator), so "one job at a time per computer"
             // and first come, first served hold across coordinators; every node reaches it through its proxy.
-            .WithSingleton<JobDispatcherKey>(JobDispatcher.Name, (system, _, _) => JobDispatcher.Props(DistributedPubSub.Get(system).Mediator, settings.Orders, settings.OrderCheck,
-                    settings.RegisteredAgent),
+            .WithSingleton<JobDispatcherKey>(JobDispatcher.Name, (system, registry, _) => JobDispatcher.Props(DistributedPubSub.Get(system).Mediator, settings.Orders, settings.OrderCheck,
+                    settings.RegisteredAgent, registry.Get<ClassroomRegion>()),
                 new ClusterSingletonOptions { Role = role }, createProxyToo: true)
             .WithActors((system, registry) => system.ActorOf(JobDispatcherRelay.Props(registry.Get<JobDispatcherKey>()), "job-dispatcher-relay"))
             .WithShardRegion<SessionRegion>("session",

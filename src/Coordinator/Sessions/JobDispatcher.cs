@@ -39,35 +39,47 @@ public sealed class JobDispatcher : ReceiveActor
     private readonly OgActors.Hosting.Tls.JobOrderSigner? _signer;
     private readonly OgActors.Hosting.Tls.JobOrderVerifier? _check;
     private readonly Func<string, Task<IActorRef?>>? _registry;
+    private readonly IActorRef? _classrooms;
 
     /// <summary>What the computer registry answered about a computer's agent (null: not online), after presence news of it.</summary>
     private sealed record Registered(string Computer, IActorRef? Agent) : INoSerializationVerificationNeeded;
+
+    /// <summary>What the classroom answered after news that a computer left it: whether it still holds the computer.</summary>
+    private sealed record RemovalChecked(ComputerRemovedFromClassroom Removal, bool StillThere) : INoSerializationVerificationNeeded;
 
     /// <param name="signer">Signs each order as it goes to a computer (og.tls on; null: unsigned).</param>
     /// <param name="check">Checks that a session signed the orders handed in (og.tls on; null: taken unchecked).</param>
     /// <param name="registry">A computer's registered agent, asked of the computer registry: presence news is checked against it
     /// (<see cref="SessionSettings.RegisteredAgent"/>; null: the news is believed).</param>
+    /// <param name="classrooms">The classrooms (their shard region): news that a computer left its classroom is checked with it
+    /// (null: believed).</param>
     public JobDispatcher(IActorRef? mediator, OgActors.Hosting.Tls.JobOrderSigner? signer = null, OgActors.Hosting.Tls.JobOrderVerifier? check = null,
-        Func<string, Task<IActorRef?>>? registry = null)
+        Func<string, Task<IActorRef?>>? registry = null, IActorRef? classrooms = null)
     {
         _mediator = mediator;
         _signer = signer;
         _check = check;
         _registry = registry;
+        _classrooms = classrooms;
         Receive<DispatchJob>(m => { if (FromSession(m.Job)) Dispatch(m.Job); });
         Receive<ReleaseComputer>(m => { if (FromSession(m)) Release(m); });
         Receive<CancelJob>(m => { if (FromSession(m)) Cancel(m); });
         Receive<AgentAvailable>(m => { if (m.JobKinds.Count == 0 && _registry is not null) AskRegistry(m.Computer); else Online(m); });
         Receive<AgentGone>(m => { if (_registry is not null) AskRegistry(m.Computer); else Offline(m); });
         Receive<Registered>(Confirmed);
-        Receive<ComputerRemovedFromClassroom>(Removed);
+        Receive<ComputerRemovedFromClassroom>(m => { if (_classrooms is null) Removed(m); else AskClassroom(m); });
+        Receive<RemovalChecked>(c =>
+        {
+            if (!c.StillThere) Removed(c.Removal);
+            else _log.Warning("Ignored news that {0} left classroom {1}: the classroom still holds it", c.Removal.Computer, c.Removal.Classroom);
+        });
         Receive<JobFinishedAck>(_ => { });
         Receive<Akka.Cluster.Tools.PublishSubscribe.SubscribeAck>(_ => { });
     }
 
     public static Props Props(IActorRef? mediator, OgActors.Hosting.Tls.JobOrderSigner? signer = null, OgActors.Hosting.Tls.JobOrderVerifier? check = null,
-        Func<string, Task<IActorRef?>>? registry = null) =>
-        Akka.Actor.Props.Create(() => new JobDispatcher(mediator, signer, check, registry));
+        Func<string, Task<IActorRef?>>? registry = null, IActorRef? classrooms = null) =>
+        Akka.Actor.Props.Create(() => new JobDispatcher(mediator, signer, check, registry, classrooms));
 
     /// <summary>Its name as a cluster singleton (one dispatcher for every coordinator).</summary>
     public const string Name = "job-dispatcher";
@@ -263,6 +275,23 @@ public sealed class JobDispatcher : ReceiveActor
         if (_registered.TryGetValue(r.Computer, out var known) && known.Equals(node)
             && _agents.TryGetValue(r.Computer, out var agent) && agent.Path.Address.Equals(node)) return;
         Online(new AgentAvailable(r.Computer, r.Agent, []));
+    }
+
+    /// <summary>
+    /// News that a computer left its classroom fails its queued jobs, and anyone who reaches a coordinator could send it: the
+    /// classroom is asked, and the jobs end only if it no longer holds the computer.
+    /// </summary>
+    private void AskClassroom(ComputerRemovedFromClassroom removal)
+    {
+        var self = Self;
+        _classrooms!.Ask<object>(new OgActors.Messages.Classrooms.GetClassroom(removal.Classroom), TimeSpan.FromSeconds(15)).ContinueWith(t =>
+        {
+            if (!t.IsCompletedSuccessfully)
+                _log.Warning("Could not ask classroom {0} whether {1} left it: {2}", removal.Classroom, removal.Computer, t.Exception?.GetBaseException().Message);
+            else
+                self.Tell(new RemovalChecked(removal, t.Result is OgActors.Messages.Classrooms.ClassroomView room &&
+                    room.Computers.Any(c => c.Name.Equals(removal.Computer, StringComparison.OrdinalIgnoreCase))));
+        }, TaskScheduler.Default);
     }
 
     /// <summary>This process, or a member of the cluster (coordinators and repositories; computers are never members).</summary>

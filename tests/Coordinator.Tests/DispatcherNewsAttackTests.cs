@@ -11,14 +11,18 @@ using OgActors.Messages.Sessions;
 namespace OgActors.Coordinator.Tests;
 
 /// <summary>
-/// Attack: a student's ActorSystem (a real remote system, on no registered computer's node) tells the job dispatcher the
+/// News the job dispatcher acts on — a computer's agent moved or went away, a computer left its classroom — checked with
+/// where the truth is kept (the computer registry, the classroom) rather than believed from whoever sends it.
+/// <para>Attack 1: a student's ActorSystem (a real remote system, on no registered computer's node) tells the job dispatcher the
 /// registry's presence news about pc01 — "pc01's agent is here, at my actor" and "pc01's agent went away" — as anyone who
 /// reaches a coordinator can (a ClusterClient publishes on the agents' topic; a direct send names the singleton). Believed,
 /// the first would hand pc01's next orders, a create-image job's upload capability among them, to the student, and the
 /// second would hold pc01's jobs as offline. The dispatcher asks the computer registry instead, which holds pc01 at pc01's
-/// own node: pc01's job reaches pc01 and nothing reaches the student.
+/// own node: pc01's job reaches pc01 and nothing reaches the student.</para>
+/// <para>Attack 2: news that pc01 left its classroom, which would fail its queued jobs: the classroom still holds pc01, so
+/// they wait on; removed for real, they end with that reason.</para>
 /// </summary>
-public sealed class PresenceNewsAttackTests
+public sealed class DispatcherNewsAttackTests
 {
     private static readonly string[] RestoreKinds = [JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast)];
 
@@ -82,5 +86,32 @@ public sealed class PresenceNewsAttackTests
             await studentNode.Terminate();
             await pc01Node.Terminate();
         }
+    }
+
+    [Fact]
+    public async Task Forged_news_that_a_computer_left_its_classroom_does_not_fail_its_queued_jobs()
+    {
+        using var store = JournalStore.Sqlite();
+        await using var host = await DomainHost.StartAsync(store, new SessionSettings { ResendInterval = TimeSpan.FromMilliseconds(400) });
+        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
+        await Scenario.AnnounceRepositoryAsync(host);
+        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        var pc01 = host.Kit.CreateTestProbe();
+        host.System.EventStream.Publish(new AgentAvailable("pc01", pc01.Ref, RestoreKinds));
+        var request = new SessionRequest(SessionKind.Restore, Computers: ["pc01"], Image: "win11", Partition: 1, Method: TransferMethod.Unicast);
+        var busy = ((Accepted)await host.Domain.Planner.StartAsync(request, "alice")).Id!;
+        var run = pc01.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
+        run.ReplyTo.Tell(new JobAccepted(busy, "pc01"), pc01.Ref);
+        var queued = ((Accepted)await host.Domain.Planner.StartAsync(request, "bob")).Id!;
+        await Polling.UntilAsync(() => host.Domain.SessionAsync(queued), v => v.Jobs.Single().Waiting.Contains("busy"), $"session {queued}");
+
+        var dispatcher = host.Registry.Get<OgActors.Coordinator.Domain.JobDispatcherKey>();
+        dispatcher.Tell(new ComputerRemovedFromClassroom("pc01", "lab", "student"));
+        await Task.Delay(1500); // believed, the news would fail the queued job within milliseconds
+        (await host.Domain.SessionAsync(queued))!.Jobs.Single().Status.Should().Be(JobStatus.Queued, "pc01 is still in lab");
+
+        (await host.Domain.RemoveComputerAsync(new OgActors.Messages.Classrooms.RemoveComputer("lab", "pc01", "alice"))).Should().BeOfType<Accepted>();
+        var failed = await Polling.UntilAsync(() => host.Domain.SessionAsync(queued), v => v.Outcome is not null, $"session {queued}");
+        failed.Jobs.Single().Error.Should().Be("pc01 was removed from classroom lab by alice.");
     }
 }
