@@ -25,7 +25,9 @@ public sealed class AgentAnnouncementTests
         AgentAnnouncementCheck.Judge(Student, Pc01, _ => false).Should().Be(AgentAnnouncementCheck.Verdict.Refuse);
         AgentAnnouncementCheck.Judge(Student, null, _ => false).Should().Be(AgentAnnouncementCheck.Verdict.AwaitRegistration);
         AgentAnnouncementCheck.Judge(Student, Pc01, a => a == Student).Should().Be(AgentAnnouncementCheck.Verdict.Accept, "a cluster member is trusted");
-        AgentAnnouncementCheck.Judge(new Address("akka", "ogactors"), Pc01, _ => false).Should().Be(AgentAnnouncementCheck.Verdict.Accept, "this process");
+        AgentAnnouncementCheck.Judge(new Address("akka", "ogactors"), Pc01, a => a.HasLocalScope).Should().Be(AgentAnnouncementCheck.Verdict.Accept, "this process, where there is no registry to ask");
+        AgentAnnouncementCheck.Judge(new Address("akka", "ogactors"), Pc01, null).Should().Be(AgentAnnouncementCheck.Verdict.Refuse, "no exemption with the registry at hand");
+        AgentAnnouncementCheck.Judge(Student, null, null).Should().Be(AgentAnnouncementCheck.Verdict.AwaitRegistration);
         AgentAnnouncementCheck.Refusal("pc01", Student, Pc01).Should().Contain("pc01 is registered from akka.tcp://ogactors@10.1.2.11:7001");
     }
 

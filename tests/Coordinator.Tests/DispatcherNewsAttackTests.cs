@@ -15,10 +15,11 @@ namespace OgActors.Coordinator.Tests;
 /// where the truth is kept (the computer registry, the classroom) rather than believed from whoever sends it.
 /// <para>Attack 1: a student's ActorSystem (a real remote system, on no registered computer's node) tells the job dispatcher the
 /// registry's presence news about pc01 — "pc01's agent is here, at my actor" and "pc01's agent went away" — as anyone who
-/// reaches a coordinator can (a ClusterClient publishes on the agents' topic; a direct send names the singleton). Believed,
-/// the first would hand pc01's next orders, a create-image job's upload capability among them, to the student, and the
-/// second would hold pc01's jobs as offline. The dispatcher asks the computer registry instead, which holds pc01 at pc01's
-/// own node: pc01's job reaches pc01 and nothing reaches the student.</para>
+/// reaches a coordinator can (a ClusterClient publishes on the agents' topic; a direct send names the singleton), and a
+/// runner's announcement for pc01 naming an actor at the coordinator's own address. Believed, the first would hand pc01's
+/// next orders, a create-image job's upload capability among them, to the student, the second would hold pc01's jobs as
+/// offline, the third would send them nowhere. The dispatcher asks the computer registry instead, which holds pc01 at pc01's
+/// own node, and believes runners only there: pc01's job reaches pc01 and nothing reaches the student.</para>
 /// <para>Attack 2: news that pc01 left its classroom, which would fail its queued jobs: the classroom still holds pc01, so
 /// they wait on; removed for real, they end with that reason.</para>
 /// </summary>
@@ -63,6 +64,12 @@ public sealed class DispatcherNewsAttackTests
             atDispatcher.Tell(new AgentAvailable("pc01", student.Ref, []), student.Ref);
             atDispatcher.Tell(new AgentGone("pc01"), student.Ref);
             atDispatcher.Tell(new AgentAvailable("pc01", student.Ref, []), student.Ref);
+            // and, once the registry's answers to those are in, a runner's announcement "from" an actor at the coordinator's own
+            // address (a local ref once it arrives)
+            await Task.Delay(1000);
+            var coordinator = ((ExtendedActorSystem)host.System).Provider.DefaultAddress;
+            var nowhere = ((ExtendedActorSystem)studentNode).Provider.ResolveActorRef(new RootActorPath(coordinator) / "user" / "nowhere");
+            atDispatcher.Tell(new AgentAvailable("pc01", nowhere, RestoreKinds), student.Ref);
             await Task.Delay(1500); // believed, the news would take effect within milliseconds
 
             var reply = await host.Domain.Planner.StartAsync(new SessionRequest(SessionKind.Restore, Computers: ["pc01"], Image: "win11",

@@ -235,7 +235,8 @@ public sealed class JobDispatcher : ReceiveActor
         }
         else
         {
-            switch (AgentAnnouncementCheck.Judge(m.Agent.Path.Address, _registered.GetValueOrDefault(m.Computer), IsTrustedNode))
+            switch (AgentAnnouncementCheck.Judge(m.Agent.Path.Address, _registered.GetValueOrDefault(m.Computer),
+                        _registry is null ? a => a.HasLocalScope || IsTrustedNode(a) : null))
             {
                 case AgentAnnouncementCheck.Verdict.AwaitRegistration:
                     _unconfirmed[m.Computer] = m;
