@@ -32,13 +32,10 @@ public sealed class DispatcherNewsAttackTests
     {
         using var store = JournalStore.Sqlite();
         IActorRef? registry = null;
-        async Task<IActorRef?> Registered(string pc) =>
-            await registry!.Ask<object>(new GetComputer(pc), TimeSpan.FromSeconds(5)) is ComputerStatus { Online: true } s ? s.Agent : null;
         var settings = new SessionSettings
         {
             ResendInterval = TimeSpan.FromMilliseconds(400),
-            RegisteredAgent = Registered,
-            AgentAddress = async pc => (await Registered(pc))?.Path.Address,
+            RegisteredAgent = Scenario.RegisteredAgent(() => registry!),
         };
         await using var host = await DomainHost.StartAsync(store, settings, serializeMessages: false);
         registry = host.Registry.Get<ComputerRegistry>();
@@ -46,9 +43,7 @@ public sealed class DispatcherNewsAttackTests
         var studentNode = RemoteNodes.Start("127.0.0.4");
         try
         {
-            await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
-            await Scenario.AnnounceRepositoryAsync(host);
-            await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+            await Scenario.DefineLabAsync(host, "pc01");
             var pc01 = new TestProbe(pc01Node, new XunitAssertions());
             var agent = await RemoteNodes.ResolveAsync(host.System, pc01.Ref, pc01Node);
             registry.Tell(new RegisterComputer(new ComputerInventory("pc01", "52:54:00:00:00:01", "10.1.2.11", [Scenario.Partition(1, "NTFS")],
@@ -100,9 +95,7 @@ public sealed class DispatcherNewsAttackTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, new SessionSettings { ResendInterval = TimeSpan.FromMilliseconds(400) });
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await Scenario.DefineLabAsync(host, "pc01");
         var pc01 = host.Kit.CreateTestProbe();
         host.System.EventStream.Publish(new AgentAvailable("pc01", pc01.Ref, RestoreKinds));
         var request = new SessionRequest(SessionKind.Restore, Computers: ["pc01"], Image: "win11", Partition: 1, Method: TransferMethod.Unicast);

@@ -30,8 +30,7 @@ public sealed class FakeJobReportTests
         var settings = new SessionSettings
         {
             ResendInterval = TimeSpan.FromMilliseconds(400),
-            AgentAddress = async pc => await registry!.Ask<object>(new GetComputer(pc), TimeSpan.FromSeconds(5)) is ComputerStatus { Online: true } s
-                ? s.Agent.Path.Address : null,
+            RegisteredAgent = Scenario.RegisteredAgent(() => registry!),
         };
         await using var host = await DomainHost.StartAsync(store, settings, serializeMessages: false);
         registry = host.Registry.Get<ComputerRegistry>();
@@ -40,9 +39,7 @@ public sealed class FakeJobReportTests
         var foreign = RemoteNodes.Start("127.0.0.3");
         try
         {
-            await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01", "pc02");
-            await Scenario.AnnounceRepositoryAsync(host);
-            await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+            await Scenario.DefineLabAsync(host, "pc01", "pc02");
             var pc01 = new TestProbe(pc01Node, new XunitAssertions());
             var pc02 = new TestProbe(pc02Node, new XunitAssertions());
             foreach (var (name, probe) in new[] { ("pc01", pc01), ("pc02", pc02) })

@@ -34,14 +34,6 @@ public sealed class SessionTests
         return probe;
     }
 
-    /// <summary>Classroom "lab" (10.1.2.0/24) with these computers, repository repo1 announced, image win11 linked to its file.</summary>
-    private static async Task DefineLabAsync(DomainHost host, params string[] computers)
-    {
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", computers);
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
-    }
-
     private static async Task<string> StartAsync(DomainHost host, SessionRequest request)
     {
         var reply = await host.Domain.Planner.StartAsync(request, "alice");
@@ -68,7 +60,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast); // the coordinator's default settings: no static list
-        await DefineLabAsync(host, "pc01", "pc02");
+        await Scenario.DefineLabAsync(host, "pc01", "pc02");
         var pc01 = Agent(host, "pc01", UnicastKinds);
         var pc02 = Agent(host, "pc02", UnicastKinds);
 
@@ -91,7 +83,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await DefineLabAsync(host, "pc01", "pc02");
+        await Scenario.DefineLabAsync(host, "pc01", "pc02");
         var withUdpcast = Agent(host, "pc01", [.. UnicastKinds, JobKinds.Of(SessionKind.Restore, TransferMethod.Multicast)]);
         var without = Agent(host, "pc02", UnicastKinds);
 
@@ -112,7 +104,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await DefineLabAsync(host, "pc01");
+        await Scenario.DefineLabAsync(host, "pc01");
         var agent = Agent(host, "pc01", JobKinds.Of(SessionKind.CreateImage, TransferMethod.Unicast)); // online, but does not restore
 
         var id = await StartAsync(host, Restore("pc01"));
@@ -127,7 +119,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await DefineLabAsync(host, "pc01", "pc02");
+        await Scenario.DefineLabAsync(host, "pc01", "pc02");
         var pc01 = Agent(host, "pc01"); // the registry's presence: where the agent is, not what it runs
         var pc02 = Agent(host, "pc02");
 
@@ -161,7 +153,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await DefineLabAsync(host, "pc01");
+        await Scenario.DefineLabAsync(host, "pc01");
         var agent = Agent(host, "pc01", RestoreKinds);
 
         var id = await StartAsync(host, Restore("pc01"));
@@ -199,7 +191,7 @@ public sealed class SessionTests
         string id;
         await using (var host = await DomainHost.StartAsync(store, Unicast))
         {
-            await DefineLabAsync(host, "pc01", "pc02");
+            await Scenario.DefineLabAsync(host, "pc01", "pc02");
             var pc01 = Agent(host, "pc01", RestoreKinds);
             var pc02 = Agent(host, "pc02", RestoreKinds);
 
@@ -229,7 +221,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await DefineLabAsync(host, "pc01", "pc02");
+        await Scenario.DefineLabAsync(host, "pc01", "pc02");
         var agent = Agent(host, "pc01", RestoreKinds);
         var other = await StartAsync(host, Restore("pc01")); // pc01 is busy with it: the cancelled session's job queues
         var busy = agent.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
@@ -267,7 +259,7 @@ public sealed class SessionTests
         string id;
         await using (var host = await DomainHost.StartAsync(store, Unicast))
         {
-            await DefineLabAsync(host, "pc01");
+            await Scenario.DefineLabAsync(host, "pc01");
             var pc01 = Agent(host, "pc01", RestoreKinds);
             id = await StartAsync(host, Restore("pc01") with { OfflineTimeoutSeconds = 3 });
             var job = pc01.ExpectMsg<RunJob>(TimeSpan.FromSeconds(5));
@@ -307,7 +299,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await DefineLabAsync(host, "pc01", "pc02");
+        await Scenario.DefineLabAsync(host, "pc01", "pc02");
         var agent = Agent(host, "pc02", RestoreKinds); // pc01 has no agent at all
 
         var id = await StartAsync(host, Restore("pc01", "pc02") with { OfflineTimeoutSeconds = 2 });
@@ -332,7 +324,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await DefineLabAsync(host, "pc01", "pc02");
+        await Scenario.DefineLabAsync(host, "pc01", "pc02");
         var agent = Agent(host, "pc02", RestoreKinds); // pc01 has no agent: its job waits for it
 
         var id = await StartAsync(host, Restore("pc01", "pc02"));
@@ -354,7 +346,7 @@ public sealed class SessionTests
     {
         using var store = JournalStore.Sqlite();
         await using var host = await DomainHost.StartAsync(store, Unicast);
-        await DefineLabAsync(host, "pc01");
+        await Scenario.DefineLabAsync(host, "pc01");
         var agent = Agent(host, "pc01", RestoreKinds);
 
         var a = await StartAsync(host, Restore("pc01"));
@@ -383,7 +375,7 @@ public sealed class SessionTests
         string id;
         await using (var host = await DomainHost.StartAsync(store, Unicast))
         {
-            await DefineLabAsync(host, "pc01", "pc02");
+            await Scenario.DefineLabAsync(host, "pc01", "pc02");
             var pc01 = Agent(host, "pc01", RestoreKinds);
             var pc02 = Agent(host, "pc02", RestoreKinds);
 

@@ -41,9 +41,7 @@ public sealed class SignedJobOrderSessionTests : IDisposable
             Orders = new JobOrderSigner(certificate, TimeSpan.FromMinutes(1)),
             OrderCheck = new JobOrderVerifier(site.Certificate, TimeSpan.FromMinutes(1), JobOrderAudience.Dispatcher),
         });
-        await Scenario.DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", "pc01");
-        await Scenario.AnnounceRepositoryAsync(host);
-        await Scenario.DefineLinkedImageAsync(host.Domain, "win11");
+        await Scenario.DefineLabAsync(host, "pc01");
         var agent = host.Kit.CreateTestProbe();
         host.System.EventStream.Publish(new AgentAvailable("pc01", agent.Ref, [JobKinds.Of(SessionKind.Restore, TransferMethod.Unicast)]));
         var request = new SessionRequest(SessionKind.Restore, Computers: ["pc01"], Image: "win11", Partition: 1, Method: TransferMethod.Unicast);

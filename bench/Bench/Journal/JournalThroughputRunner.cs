@@ -76,8 +76,7 @@ public static class JournalThroughputRunner
     private static async Task<int> RunAsync(string kind, CampusHistory history, string[] phases, string existing)
     {
         using var journal = existing.Length == 0 ? BenchJournal.Create(kind) : kind == "sqlite" ? BenchJournal.Sqlite(existing) : BenchJournal.Postgres(existing);
-        journal.Keep = existing.Length > 0 || Environment.GetEnvironmentVariable("OG_BENCH_KEEP") == "1";
-        if (journal.Keep) Console.WriteLine($"keeping the journal: {journal.File ?? journal.Schema}");
+        KeepIfAsked(journal, existing.Length > 0);
         Console.WriteLine($"journal: {journal.Kind}; history: {history.Sessions:N0} sessions, {history.EventCount:N0} events; load {Load()}");
         if (phases.Contains("history") || phases.Any(p => p is "audit" or "replay" or "read-side" or "serializer"))
         {
@@ -254,8 +253,7 @@ public static class JournalThroughputRunner
     private static async Task SessionsAsync(string kind, int computers, int rounds)
     {
         using var journal = BenchJournal.Create(kind);
-        journal.Keep = Environment.GetEnvironmentVariable("OG_BENCH_KEEP") == "1";
-        if (journal.Keep) Console.WriteLine($"keeping the journal: {journal.File ?? journal.Schema}");
+        KeepIfAsked(journal);
         await using var host = await SessionScaleHost.StartAsync(journal);
         var d = host.Domain;
         var names = Enumerable.Range(1, computers).Select(i => $"pc{i:00000}").ToList();
@@ -295,6 +293,13 @@ public static class JournalThroughputRunner
         }
         Report($"session over {computers:N0} simulated computers ({journal.Kind}), best of {rounds}",
             $"dispatched {best.Dispatch:0.00} s, completed {best.Done:0.00} s", computers == 1_000 ? SessionGoalSeconds / best.Done : null);
+    }
+
+    /// <summary>Keeps <paramref name="journal"/> after the run when OG_BENCH_KEEP=1 (or <paramref name="always"/>), and says where.</summary>
+    private static void KeepIfAsked(BenchJournal journal, bool always = false)
+    {
+        journal.Keep = always || Environment.GetEnvironmentVariable("OG_BENCH_KEEP") == "1";
+        if (journal.Keep) Console.WriteLine($"keeping the journal: {journal.File ?? journal.Schema}");
     }
 
     private static void Check(object reply)

@@ -33,14 +33,12 @@ public sealed class CoordinatorDomainModule(SessionSettings? sessions = null) : 
         var sessions = WithConfiguration(_sessions, config);
         // og.tls on: job orders are signed with this coordinator's certificate, and the dispatcher takes only signed ones.
         var tls = config is null ? null : OgActors.Hosting.Tls.TlsSettings.From(config);
-        var registeredAgent = sessions.RegisteredAgent ?? RegisteredAgentFrom(services);
         // The bridge is a cluster singleton too (next to nothing it needs: it talks to the registry's and the dispatcher's proxies),
         // so each presence change reaches the one dispatcher once, not once per coordinator.
         akka.AddCoordinatorDomain(sessions with
             {
                 Uploads = sessions.Uploads ?? services.GetService<UploadCapabilityIssuer>(),
-                RegisteredAgent = registeredAgent,
-                AgentAddress = sessions.AgentAddress ?? (async computer => (await registeredAgent(computer))?.Path.Address),
+                RegisteredAgent = sessions.RegisteredAgent ?? RegisteredAgentFrom(services),
                 Orders = sessions.Orders ?? (tls is null ? null : OgActors.Hosting.Tls.JobOrderSigner.From(tls)),
                 OrderCheck = sessions.OrderCheck ?? (tls is null ? null : OgActors.Hosting.Tls.JobOrderVerifier.From(tls, OgActors.Messages.Sessions.JobOrderAudience.Dispatcher)),
             })

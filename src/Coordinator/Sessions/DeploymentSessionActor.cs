@@ -101,7 +101,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
     /// </summary>
     private bool FromItsComputer(IJobMessage report)
     {
-        if (_settings.AgentAddress is not { } lookup) return true;
+        if (_settings.RegisteredAgent is not { } lookup) return true;
         var verdict = JobReportSenders.Judge(Sender, IsClusterMember, _agentOf.GetValueOrDefault(report.Computer));
         if (verdict == JobReportSenders.Verdict.Trusted) return true;
         if (verdict == JobReportSenders.Verdict.Refused && _agentOf.ContainsKey(report.Computer))
@@ -112,7 +112,7 @@ public sealed class DeploymentSessionActor : ReceivePersistentActor, IWithTimers
         else if (verdict == JobReportSenders.Verdict.Refused) { RefuseReport(report, Sender, null); return false; }
         var from = Sender;
         lookup(report.Computer).WaitAsync(TimeSpan.FromSeconds(10))
-            .PipeTo(Self, success: agent => new Verified(report, from, agent), failure: _ => new Verified(report, from, null));
+            .PipeTo(Self, success: agent => new Verified(report, from, agent?.Path.Address), failure: _ => new Verified(report, from, null));
         return false;
     }
 

@@ -47,6 +47,9 @@ public sealed class JobDispatcher : ReceiveActor
     /// <summary>What the classroom answered after news that a computer left it: whether it still holds the computer.</summary>
     private sealed record RemovalChecked(ComputerRemovedFromClassroom Removal, bool StillThere) : INoSerializationVerificationNeeded;
 
+    /// <summary>The registry or the classroom could not be asked: the news is left unconfirmed (logged).</summary>
+    private sealed record CheckFailed(string Why) : INoSerializationVerificationNeeded;
+
     /// <param name="signer">Signs each order as it goes to a computer (og.tls on; null: unsigned).</param>
     /// <param name="check">Checks that a session signed the orders handed in (og.tls on; null: taken unchecked).</param>
     /// <param name="registry">A computer's registered agent, asked of the computer registry: presence news is checked against it
@@ -73,6 +76,7 @@ public sealed class JobDispatcher : ReceiveActor
             if (!c.StillThere) Removed(c.Removal);
             else _log.Warning("Ignored news that {0} left classroom {1}: the classroom still holds it", c.Removal.Computer, c.Removal.Classroom);
         });
+        Receive<CheckFailed>(f => _log.Warning(f.Why));
         Receive<JobFinishedAck>(_ => { });
         Receive<Akka.Cluster.Tools.PublishSubscribe.SubscribeAck>(_ => { });
     }
@@ -253,15 +257,9 @@ public sealed class JobDispatcher : ReceiveActor
     /// Presence news of a computer (its agent came, or went) is a cue, not a fact: whoever reaches a coordinator can publish
     /// it, so the registry — where a computer's agent is bound by its registration — is asked, and its answer is what counts.
     /// </summary>
-    private void AskRegistry(string computer)
-    {
-        var self = Self;
-        _registry!(computer).WaitAsync(TimeSpan.FromSeconds(15)).ContinueWith(t =>
-        {
-            if (t.IsCompletedSuccessfully) self.Tell(new Registered(computer, t.Result));
-            else _log.Warning("Could not ask the computer registry where {0}'s agent is: {1}", computer, t.Exception?.GetBaseException().Message);
-        }, TaskScheduler.Default);
-    }
+    private void AskRegistry(string computer) =>
+        _registry!(computer).WaitAsync(TimeSpan.FromSeconds(15)).PipeTo(Self, success: agent => new Registered(computer, agent),
+            failure: e => new CheckFailed($"Could not ask the computer registry where {computer}'s agent is: {e.GetBaseException().Message}"));
 
     /// <summary>The registry's answer: the computer's agent where it is registered, or gone; nothing to do when that is what this knows already.</summary>
     private void Confirmed(Registered r)
@@ -282,18 +280,11 @@ public sealed class JobDispatcher : ReceiveActor
     /// News that a computer left its classroom fails its queued jobs, and anyone who reaches a coordinator could send it: the
     /// classroom is asked, and the jobs end only if it no longer holds the computer.
     /// </summary>
-    private void AskClassroom(ComputerRemovedFromClassroom removal)
-    {
-        var self = Self;
-        _classrooms!.Ask<object>(new OgActors.Messages.Classrooms.GetClassroom(removal.Classroom), TimeSpan.FromSeconds(15)).ContinueWith(t =>
-        {
-            if (!t.IsCompletedSuccessfully)
-                _log.Warning("Could not ask classroom {0} whether {1} left it: {2}", removal.Classroom, removal.Computer, t.Exception?.GetBaseException().Message);
-            else
-                self.Tell(new RemovalChecked(removal, t.Result is OgActors.Messages.Classrooms.ClassroomView room &&
-                    room.Computers.Any(c => c.Name.Equals(removal.Computer, StringComparison.OrdinalIgnoreCase))));
-        }, TaskScheduler.Default);
-    }
+    private void AskClassroom(ComputerRemovedFromClassroom removal) =>
+        _classrooms!.Ask<object>(new OgActors.Messages.Classrooms.GetClassroom(removal.Classroom), TimeSpan.FromSeconds(15)).PipeTo(Self,
+            success: reply => new RemovalChecked(removal, reply is OgActors.Messages.Classrooms.ClassroomView room &&
+                room.Computers.Any(c => c.Name.Equals(removal.Computer, StringComparison.OrdinalIgnoreCase))),
+            failure: e => new CheckFailed($"Could not ask classroom {removal.Classroom} whether {removal.Computer} left it: {e.GetBaseException().Message}"));
 
     /// <summary>This process, or a member of the cluster (coordinators and repositories; computers are never members).</summary>
     private bool IsTrustedNode(Address address) =>

@@ -52,19 +52,13 @@ public sealed record SessionSettings
     public OgActors.Hosting.Tls.JobOrderVerifier? OrderCheck { get; init; }
 
     /// <summary>
-    /// The address of a computer's registered agent (null when it is not online), from the computer registry. With it, a session
-    /// takes a job report for a computer only from that agent's node or from the coordinators' side (see
-    /// <see cref="JobReportSenders"/>); null = no registry to ask (unit hosts): reports are taken from anyone.
-    /// </summary>
-    public Func<string, Task<Akka.Actor.Address?>>? AgentAddress { get; init; }
-
-    /// <summary>
-    /// A computer's registered agent (null when it is not online), from the computer registry. With it, the job dispatcher
-    /// takes the registry's presence news (<see cref="OgActors.Messages.Sessions.AgentAvailable"/> without job kinds,
+    /// A computer's registered agent (null when it is not online), from the computer registry. With it, a session takes a
+    /// job report for a computer only from that agent's node or from the coordinators' side (see <see cref="JobReportSenders"/>),
+    /// and the job dispatcher takes the registry's presence news (<see cref="OgActors.Messages.Sessions.AgentAvailable"/> without job kinds,
     /// <see cref="OgActors.Messages.Sessions.AgentGone"/>) only as a cue to ask the registry itself: anyone who reaches a
     /// coordinator can publish such news (a ClusterClient on a lab PC can), and believing it would hand that computer's
     /// orders — a create-image job's upload capability among them — to the publisher. Null = no registry to ask (unit
-    /// hosts): the news is believed.
+    /// hosts): reports are taken from anyone and the news is believed.
     /// </summary>
     public Func<string, Task<Akka.Actor.IActorRef?>>? RegisteredAgent { get; init; }
 }

@@ -3,6 +3,7 @@ using Akka.TestKit;
 using OgActors.Coordinator.Computers;
 using OgActors.Coordinator.Domain;
 using OgActors.Coordinator.Repositories;
+using OgActors.Coordinator.Sessions;
 using OgActors.Messages.Classrooms;
 using OgActors.Messages.Common;
 using OgActors.Messages.Computers;
@@ -22,6 +23,21 @@ public static class Scenario
             (await d.AddComputerAsync(new AddComputer(name, computers[i], $"{prefix}.{i + 11}", $"52:54:00:00:{i / 256:x2}:{i % 256:x2}",
                 "repo1", 8L << 30, "alice"))).Should().BeOfType<Accepted>($"{computers[i]} must be added");
     }
+
+    /// <summary>Classroom "lab" (10.1.2.0/24) with these computers, repository repo1 announced, image win11 linked to its file.</summary>
+    public static async Task DefineLabAsync(DomainHost host, params string[] computers)
+    {
+        await DefineClassroomAsync(host.Domain, "lab", "10.1.2.0/24", computers);
+        await AnnounceRepositoryAsync(host);
+        await DefineLinkedImageAsync(host.Domain, "win11");
+    }
+
+    /// <summary>
+    /// <see cref="SessionSettings.RegisteredAgent"/> asked of the computer registry <paramref name="registry"/> gives (known
+    /// only once the host is up, hence a function).
+    /// </summary>
+    public static Func<string, Task<IActorRef?>> RegisteredAgent(Func<IActorRef> registry) => async pc =>
+        await registry().Ask<object>(new GetComputer(pc), TimeSpan.FromSeconds(5)) is ComputerStatus { Online: true } s ? s.Agent : null;
 
     /// <summary>
     /// Defines an image on repo1 the way an operator does (so repo1 must have announced itself: see
