@@ -31,26 +31,15 @@ public sealed class DispatcherNewsAttackTests
     public async Task Forged_presence_news_about_a_computer_neither_takes_its_orders_nor_holds_its_jobs()
     {
         using var store = JournalStore.Sqlite();
-        IActorRef? registry = null;
-        var settings = new SessionSettings
-        {
-            ResendInterval = TimeSpan.FromMilliseconds(400),
-            RegisteredAgent = Scenario.RegisteredAgent(() => registry!),
-        };
-        await using var host = await DomainHost.StartAsync(store, settings, serializeMessages: false);
-        registry = host.Registry.Get<ComputerRegistry>();
+        await using var host = await Scenario.StartCheckingRegistryAsync(store);
+        var registry = host.Registry.Get<ComputerRegistry>();
         var pc01Node = RemoteNodes.Start("127.0.0.1");
         var studentNode = RemoteNodes.Start("127.0.0.4");
         try
         {
             await Scenario.DefineLabAsync(host, "pc01");
             var pc01 = new TestProbe(pc01Node, new XunitAssertions());
-            var agent = await RemoteNodes.ResolveAsync(host.System, pc01.Ref, pc01Node);
-            registry.Tell(new RegisterComputer(new ComputerInventory("pc01", "52:54:00:00:00:01", "10.1.2.11", [Scenario.Partition(1, "NTFS")],
-                new CacheInfo("", 0, 0)), agent));
-            pc01.ExpectMsg<ComputerRegistered>(TimeSpan.FromSeconds(10));
-            host.System.EventStream.Publish(new AgentAvailable("pc01", agent, [])); // the registry's presence (AgentPresenceBridge)
-            host.System.EventStream.Publish(new AgentAvailable("pc01", agent, RestoreKinds)); // the runner's own announcement
+            var agent = await Scenario.RegisterRemoteAgentAsync(host, "pc01", pc01, RestoreKinds);
 
             // The student names the dispatcher singleton and sends it presence news about pc01.
             var student = new TestProbe(studentNode, new XunitAssertions());

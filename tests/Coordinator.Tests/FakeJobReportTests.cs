@@ -26,14 +26,7 @@ public sealed class FakeJobReportTests
     public async Task A_fake_JobFinished_for_another_computer_is_ignored_and_the_real_session_goes_on()
     {
         using var store = JournalStore.Sqlite();
-        IActorRef? registry = null;
-        var settings = new SessionSettings
-        {
-            ResendInterval = TimeSpan.FromMilliseconds(400),
-            RegisteredAgent = Scenario.RegisteredAgent(() => registry!),
-        };
-        await using var host = await DomainHost.StartAsync(store, settings, serializeMessages: false);
-        registry = host.Registry.Get<ComputerRegistry>();
+        await using var host = await Scenario.StartCheckingRegistryAsync(store);
         var pc01Node = RemoteNodes.Start("127.0.0.1");
         var pc02Node = RemoteNodes.Start("127.0.0.2");
         var foreign = RemoteNodes.Start("127.0.0.3");
@@ -43,13 +36,7 @@ public sealed class FakeJobReportTests
             var pc01 = new TestProbe(pc01Node, new XunitAssertions());
             var pc02 = new TestProbe(pc02Node, new XunitAssertions());
             foreach (var (name, probe) in new[] { ("pc01", pc01), ("pc02", pc02) })
-            {
-                var agent = await RemoteNodes.ResolveAsync(host.System, probe.Ref, probe.Sys);
-                registry.Tell(new RegisterComputer(new ComputerInventory(name, "52:54:00:00:00:01", "10.1.2.11", [Scenario.Partition(1, "NTFS")], new CacheInfo("", 0, 0)), agent));
-                probe.ExpectMsg<ComputerRegistered>(TimeSpan.FromSeconds(10));
-                host.System.EventStream.Publish(new AgentAvailable(name, agent, [])); // the registry's presence (AgentPresenceBridge)
-                host.System.EventStream.Publish(new AgentAvailable(name, agent, RestoreKinds)); // the runner's own announcement
-            }
+                await Scenario.RegisterRemoteAgentAsync(host, name, probe, RestoreKinds);
 
             var reply = await host.Domain.Planner.StartAsync(new SessionRequest(SessionKind.Restore, Computers: ["pc01", "pc02"], Image: "win11",
                 Partition: 1, Method: TransferMethod.Unicast), "alice");

@@ -33,11 +33,21 @@ public static class Scenario
     }
 
     /// <summary>
-    /// <see cref="SessionSettings.RegisteredAgent"/> asked of the computer registry <paramref name="registry"/> gives (known
-    /// only once the host is up, hence a function).
+    /// A coordinator whose sessions and job dispatcher check what they hear against its computer registry
+    /// (<see cref="SessionSettings.RegisteredAgent"/>), as a real coordinator's do; jobs are resent every 400 ms.
     /// </summary>
-    public static Func<string, Task<IActorRef?>> RegisteredAgent(Func<IActorRef> registry) => async pc =>
-        await registry().Ask<object>(new GetComputer(pc), TimeSpan.FromSeconds(5)) is ComputerStatus { Online: true } s ? s.Agent : null;
+    public static async Task<DomainHost> StartCheckingRegistryAsync(JournalStore store)
+    {
+        DomainHost? host = null;
+        var settings = new SessionSettings
+        {
+            ResendInterval = TimeSpan.FromMilliseconds(400),
+            RegisteredAgent = async pc => await host!.Registry.Get<ComputerRegistry>().Ask<object>(new GetComputer(pc), TimeSpan.FromSeconds(5))
+                is ComputerStatus { Online: true } s ? s.Agent : null,
+        };
+        host = await DomainHost.StartAsync(store, settings, serializeMessages: false);
+        return host;
+    }
 
     /// <summary>
     /// Defines an image on repo1 the way an operator does (so repo1 must have announced itself: see
@@ -63,6 +73,22 @@ public static class Scenario
         (await registry.Ask<RepositoryList>(new ListRepositories(), TimeSpan.FromSeconds(10))).Repositories
             .Should().Contain(r => r.Name == name && r.Online);
         return repository;
+    }
+
+    /// <summary>
+    /// A computer whose agent is <paramref name="probe"/> on a remote node, as the coordinator comes to know it: registered
+    /// with the registry (partition 1, NTFS), the registry's presence told to the dispatcher (what the AgentPresenceBridge
+    /// does), and its runner's announcement of <paramref name="kinds"/>. Returns the agent as the coordinator addresses it.
+    /// </summary>
+    public static async Task<IActorRef> RegisterRemoteAgentAsync(DomainHost host, string name, TestProbe probe, IReadOnlyList<string> kinds)
+    {
+        var agent = await RemoteNodes.ResolveAsync(host.System, probe.Ref, probe.Sys);
+        host.Registry.Get<ComputerRegistry>().Tell(new RegisterComputer(new ComputerInventory(name, "52:54:00:00:00:01", "10.1.2.11",
+            [Partition(1, "NTFS")], new CacheInfo("", 0, 0)), agent));
+        probe.ExpectMsg<ComputerRegistered>(TimeSpan.FromSeconds(10));
+        host.System.EventStream.Publish(new OgActors.Messages.Sessions.AgentAvailable(name, agent, []));
+        host.System.EventStream.Publish(new OgActors.Messages.Sessions.AgentAvailable(name, agent, kinds));
+        return agent;
     }
 
     /// <summary>A computer registers with the registry and reports these partitions; returns its agent (a probe, registered).</summary>
